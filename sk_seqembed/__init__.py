@@ -1,0 +1,10 @@
+"""scikit-learn transformers that turn event and time tables into embeddings.
+
+Token-ID columns become value embeddings, row order becomes positional features and
+datetime columns become temporal embeddings, each as an ordinary ``fit``/``transform``
+estimator that composes in a ``ColumnTransformer``.
+"""
+
+__version__ = "0.1.0.dev0"
+
+__all__ = ["__version__"]

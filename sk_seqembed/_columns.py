@@ -1,0 +1,418 @@
+"""The column layer: where every input column's journey starts.
+
+All estimators validate their input with :func:`check_input` and read columns with
+:func:`read_column`. A column comes back as a :class:`Column`: a read-only numpy array of
+values, a boolean missing-value mask, and a *kind* that tells the estimator what the values
+are. Reading is lossless: nullable integers go through their mask (never through float),
+datetimes keep their unit, and aware datetimes are stored as UTC instants next to their zone.
+
+Supported containers are pandas DataFrames (numpy, nullable and pyarrow dtypes), polars
+DataFrames and 2-D array-likes. Nothing here writes to the caller's data.
+"""
+
+import sys
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.utils.validation import validate_data
+
+INTEGER = "integer"
+STRING = "string"
+BOOLEAN = "boolean"
+FLOAT = "float"
+DATETIME = "datetime"
+NULL = "null"
+UNSUPPORTED = "unsupported"
+KINDS = (INTEGER, STRING, BOOLEAN, FLOAT, DATETIME, NULL, UNSUPPORTED)
+
+_INT64_MAX = np.iinfo(np.int64).max
+# What a missing entry holds in ``Column.values``, by kind.
+_FILLERS = {
+    INTEGER: 0,
+    STRING: None,
+    BOOLEAN: False,
+    FLOAT: np.nan,
+    DATETIME: np.datetime64("NaT"),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One input column, read into numpy without lossy casts.
+
+    Attributes
+    ----------
+    name : str
+        The column's label as the user knows it (``"x3"`` for arrays), used in messages.
+    kind : str
+        One of ``KINDS``: ``"integer"`` (int64 values), ``"string"`` (object array of
+        ``str``), ``"boolean"`` (bool), ``"float"`` (float64), ``"datetime"``
+        (``datetime64`` in the input's own unit; UTC instants when ``tz`` is set),
+        ``"null"`` (every value is missing, so no type can be inferred) or
+        ``"unsupported"`` (see ``dtype``).
+    values : ndarray of shape (n_samples,)
+        Read-only. Entries where ``missing`` is True hold a filler of the right dtype
+        (0, False, NaN, NaT or None) and carry no information.
+    missing : ndarray of bool, shape (n_samples,)
+        Read-only mask of missing values (NaN, None, ``pd.NA``, ``NaT``, polars null).
+    dtype : str
+        The input dtype as its library names it, for messages.
+    tz : str or tzinfo or None
+        Time zone of an aware datetime column, None for naive ones and other kinds.
+    categories : ndarray or None
+        For categorical inputs, every declared category (used or not), read like
+        ``values``; None otherwise.
+    """
+
+    name: str
+    kind: str
+    values: np.ndarray
+    missing: np.ndarray
+    dtype: str
+    tz: object = None
+    categories: np.ndarray | None = None
+
+
+def is_dataframe(X):
+    """Whether ``X`` is a pandas or polars DataFrame (polars need not be installed)."""
+    if isinstance(X, pd.DataFrame):
+        return True
+    polars = sys.modules.get("polars")
+    return polars is not None and isinstance(X, polars.DataFrame)
+
+
+def check_input(estimator, X, *, reset):
+    """Validate ``X`` for ``estimator`` without converting DataFrames.
+
+    Sets or checks ``n_features_in_`` and ``feature_names_in_`` through sklearn's
+    ``validate_data``. DataFrames are returned untouched so their dtypes survive; other
+    inputs go through ``check_array`` (2-D, no sparse, no complex, any dtype, missing
+    values allowed). ``fit`` needs at least one row; ``transform`` accepts zero rows.
+
+    Returns
+    -------
+    X : DataFrame or ndarray
+        The container to pass to :func:`read_column`.
+    """
+    min_samples = 1 if reset else 0
+    if not is_dataframe(X):
+        return validate_data(
+            estimator,
+            X,
+            reset=reset,
+            dtype=None,
+            accept_sparse=False,
+            ensure_all_finite=False,
+            ensure_min_samples=min_samples,
+        )
+    validate_data(estimator, X, reset=reset, skip_check_array=True)
+    n_samples, n_features = X.shape
+    if n_samples < min_samples:
+        raise ValueError(
+            f"Found array with {n_samples} sample(s) (shape={X.shape}) while a minimum "
+            f"of {min_samples} is required."
+        )
+    if n_features < 1:
+        raise ValueError(
+            f"Found array with 0 feature(s) (shape={X.shape}) while a minimum of 1 is "
+            "required."
+        )
+    return X
+
+
+def column_names(X):
+    """Labels of the columns of ``X`` as strings; ``x0, x1, ...`` for arrays."""
+    if is_dataframe(X):
+        return [str(name) for name in X.columns]
+    return [f"x{j}" for j in range(X.shape[1])]
+
+
+def output_prefixes(estimator):
+    """Names that prefix a fitted estimator's output features, one per input column.
+
+    ``feature_names_in_`` when fit saw string column names, else ``x0, x1, ...``, the
+    names sklearn itself uses.
+    """
+    names = getattr(estimator, "feature_names_in_", None)
+    if names is None:
+        return [f"x{j}" for j in range(estimator.n_features_in_)]
+    return [str(name) for name in names]
+
+
+def check_input_features(estimator, input_features):
+    """Check ``get_feature_names_out``'s ``input_features`` against the fitted input.
+
+    Returns the output prefixes (see :func:`output_prefixes`) after checking that
+    ``input_features``, if given, has the right length and matches
+    ``feature_names_in_``.
+    """
+    prefixes = output_prefixes(estimator)
+    if input_features is None:
+        return prefixes
+    input_features = [str(name) for name in np.asarray(input_features, dtype=object)]
+    if len(input_features) != estimator.n_features_in_:
+        raise ValueError(
+            "input_features should have length equal to number of features "
+            f"({estimator.n_features_in_}), got {len(input_features)}"
+        )
+    if hasattr(estimator, "feature_names_in_") and input_features != prefixes:
+        raise ValueError("input_features is not equal to feature_names_in_")
+    return input_features
+
+
+def read_column(X, j):
+    """Read the ``j``-th column of a validated container as a :class:`Column`.
+
+    Raises
+    ------
+    TypeError
+        If an object column mixes kinds of values (for example ints and strings).
+    ValueError
+        If an integer column holds values outside the int64 range.
+    """
+    name = column_names(X)[j] if is_dataframe(X) else f"x{j}"
+    if isinstance(X, pd.DataFrame):
+        return _read_pandas(X.iloc[:, j], name)
+    if is_dataframe(X):
+        return _read_polars(X.to_series(j), name)
+    return _read_numpy(np.asarray(X)[:, j], name)
+
+
+def check_kind(column, allowed, *, what):
+    """Raise a TypeError naming the column unless its kind is in ``allowed``.
+
+    ``what`` says what the estimator needs, e.g. ``"token columns"``.
+    """
+    if column.kind in allowed:
+        return column
+    raise TypeError(
+        f"Column {column.name!r} has dtype {column.dtype} ({column.kind}); {what} must "
+        f"be one of: {', '.join(allowed)}."
+    )
+
+
+def check_no_missing(column):
+    """Raise sklearn's NaN error, naming the column, if any value is missing."""
+    if column.missing.any():
+        n_missing = int(column.missing.sum())
+        raise ValueError(
+            f"Input X contains NaN in column {column.name!r} ({n_missing} missing "
+            f"value(s) in {column.missing.size} rows)."
+        )
+    return column
+
+
+def check_finite(column):
+    """Raise sklearn's infinity error, naming the column, for an infinite float."""
+    if column.kind == FLOAT and np.isinf(column.values).any():
+        raise ValueError(
+            f"Input X contains infinity or a value too large for dtype('float64') in "
+            f"column {column.name!r}."
+        )
+    return column
+
+
+# --- readers, one per container ------------------------------------------------------
+
+
+def _frozen(values, missing, name, kind, dtype, **extra):
+    values = np.asarray(values).view()
+    missing = np.asarray(missing, dtype=bool).view()
+    # Views of the caller's buffers must never be written through.
+    values.flags.writeable = False
+    missing.flags.writeable = False
+    return Column(name, kind, values, missing, str(dtype), **extra)
+
+
+def _read_pandas(series, name):
+    dtype = series.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return _read_pandas_categorical(series, name)
+    missing = series.isna().to_numpy(dtype=bool)
+    if pd.api.types.is_bool_dtype(dtype):
+        values = series.to_numpy(dtype=bool, na_value=False)
+        return _frozen(values, missing, name, BOOLEAN, dtype)
+    if pd.api.types.is_integer_dtype(dtype):
+        if pd.api.types.is_unsigned_integer_dtype(dtype):
+            values = series.to_numpy(dtype=np.uint64, na_value=0)
+            values = _unsigned_to_int64(values, name)
+        else:
+            values = series.to_numpy(dtype=np.int64, na_value=0)
+        return _frozen(values, missing, name, INTEGER, dtype)
+    if pd.api.types.is_float_dtype(dtype):
+        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        return _frozen(values, missing, name, FLOAT, dtype)
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return _read_pandas_datetime(series, name, missing)
+    if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
+        values = series.to_numpy(dtype=object, na_value=None)
+        return _frozen(values, missing, name, STRING, dtype)
+    if pd.api.types.is_object_dtype(dtype):
+        return _read_objects(series.to_numpy(dtype=object), name, dtype)
+    return _unsupported(name, dtype, len(series))
+
+
+def _read_pandas_categorical(series, name):
+    codes = series.cat.codes.to_numpy()
+    missing = codes < 0
+    categories = _read_pandas(pd.Series(series.cat.categories), name)
+    if categories.values.size == 0:
+        return _frozen(np.full(codes.size, None), missing, name, NULL, series.dtype)
+    values = categories.values.take(np.where(missing, 0, codes))
+    values[missing] = _FILLERS[categories.kind]
+    return _frozen(
+        values,
+        missing,
+        name,
+        categories.kind,
+        series.dtype,
+        tz=categories.tz,
+        categories=categories.values,
+    )
+
+
+def _read_pandas_datetime(series, name, missing):
+    dtype = series.dtype
+    if isinstance(dtype, pd.ArrowDtype):
+        arrow_type = dtype.pyarrow_dtype
+        unit = getattr(arrow_type, "unit", "s")
+        unit = unit if unit in ("s", "ms", "us", "ns") else "s"
+        tz = getattr(arrow_type, "tz", None)
+        target = f"datetime64[{unit}, {tz}]" if tz else f"datetime64[{unit}]"
+        series = series.astype(target)
+    tz = series.dt.tz
+    if tz is not None:
+        # tz_convert(None) yields naive UTC: instants are stored, the zone kept apart.
+        series = series.dt.tz_convert(None)
+    values = series.to_numpy()
+    return _frozen(values, missing, name, DATETIME, dtype, tz=tz)
+
+
+def _read_polars(series, name):
+    import polars as pl
+
+    dtype = series.dtype
+    missing = series.is_null().to_numpy()
+    if dtype.is_integer():
+        values = series.fill_null(0).to_numpy()
+        if dtype == pl.UInt64:
+            values = _unsigned_to_int64(values, name)
+        return _frozen(values.astype(np.int64), missing, name, INTEGER, dtype)
+    if dtype == pl.Boolean:
+        values = series.fill_null(False).to_numpy()
+        return _frozen(values, missing, name, BOOLEAN, dtype)
+    if dtype.is_float():
+        values = series.cast(pl.Float64).fill_null(float("nan")).to_numpy()
+        return _frozen(values, missing | np.isnan(values), name, FLOAT, dtype)
+    if dtype in (pl.String, pl.Categorical) or isinstance(dtype, pl.Enum):
+        values = series.cast(pl.String).to_numpy().astype(object)
+        return _frozen(values, missing, name, STRING, dtype)
+    if isinstance(dtype, pl.Datetime):
+        ticks = series.to_physical().fill_null(0).to_numpy().astype(np.int64)
+        values = ticks.view(f"datetime64[{dtype.time_unit}]")
+        values[missing] = np.datetime64("NaT")
+        return _frozen(values, missing, name, DATETIME, dtype, tz=dtype.time_zone)
+    if dtype == pl.Date:
+        days = series.to_physical().fill_null(0).to_numpy().astype(np.int64)
+        values = days.view("datetime64[D]").astype("datetime64[s]")
+        values[missing] = np.datetime64("NaT")
+        return _frozen(values, missing, name, DATETIME, dtype)
+    if dtype == pl.Null:
+        return _frozen(np.full(len(series), None), missing, name, NULL, dtype)
+    if dtype == pl.Object:
+        return _read_objects(series.to_numpy(), name, dtype)
+    return _unsupported(name, dtype, len(series))
+
+
+def _read_numpy(values, name):
+    dtype = values.dtype
+    if dtype.kind == "b":
+        return _frozen(values, np.zeros(values.size, bool), name, BOOLEAN, dtype)
+    if dtype.kind == "i":
+        values = values.astype(np.int64, copy=False)
+        return _frozen(values, np.zeros(values.size, bool), name, INTEGER, dtype)
+    if dtype.kind == "u":
+        values = _unsigned_to_int64(values.astype(np.uint64, copy=False), name)
+        return _frozen(values, np.zeros(values.size, bool), name, INTEGER, dtype)
+    if dtype.kind == "f":
+        values = values.astype(np.float64, copy=False)
+        return _frozen(values, np.isnan(values), name, FLOAT, dtype)
+    if dtype.kind == "M":
+        return _frozen(values, np.isnat(values), name, DATETIME, dtype)
+    if dtype.kind in "US":
+        return _read_objects(values.astype(object), name, dtype)
+    if dtype.kind == "O":
+        return _read_objects(values, name, dtype)
+    return _unsupported(name, dtype, values.size)
+
+
+def _read_objects(values, name, dtype):
+    """Classify an object array by the Python types it holds (pandas' C inference)."""
+    missing = pd.isna(values)
+    inferred = pd.api.types.infer_dtype(values, skipna=True)
+    present = values[~missing]
+    if inferred == "string":
+        values = values.copy()
+        values[missing] = None
+        return _frozen(values, missing, name, STRING, dtype)
+    if inferred == "integer":
+        ints = np.zeros(values.size, dtype=np.int64)
+        try:
+            ints[~missing] = present.astype(np.int64)
+        except OverflowError:
+            raise ValueError(
+                f"Column {name!r} holds integers outside the int64 range "
+                f"[{np.iinfo(np.int64).min}, {_INT64_MAX}]."
+            ) from None
+        return _frozen(ints, missing, name, INTEGER, dtype)
+    if inferred == "boolean":
+        bools = np.zeros(values.size, dtype=bool)
+        bools[~missing] = present.astype(bool)
+        return _frozen(bools, missing, name, BOOLEAN, dtype)
+    if inferred in ("floating", "mixed-integer-float"):
+        floats = np.full(values.size, np.nan)
+        floats[~missing] = present.astype(np.float64)
+        return _frozen(floats, missing, name, FLOAT, dtype)
+    if inferred in ("datetime", "datetime64", "date"):
+        return _read_datetime_objects(values, missing, name, dtype)
+    if inferred == "empty":
+        return _frozen(np.full(values.size, None), missing, name, NULL, dtype)
+    if inferred.startswith("mixed") or inferred in ("unknown-array",):
+        type_names = sorted({type(value).__name__ for value in present})
+        raise TypeError(
+            f"Column {name!r} must hold values of one kind: uniformly strings or "
+            f"numbers. Got {type_names}."
+        )
+    return _unsupported(name, f"{dtype} of {inferred}", values.size)
+
+
+def _read_datetime_objects(values, missing, name, dtype):
+    try:
+        parsed = pd.to_datetime(pd.Series(values, dtype=object))
+    except (ValueError, TypeError) as exc:
+        raise ValueError(
+            f"Column {name!r} holds Python datetimes that do not form one datetime "
+            f"column ({exc}). Convert it with pd.to_datetime(..., utc=True) first."
+        ) from None
+    column = _read_pandas_datetime(parsed, name, missing)
+    return Column(name, DATETIME, column.values, column.missing, str(dtype), column.tz)
+
+
+def _unsigned_to_int64(values, name):
+    if values.size and values.max() > _INT64_MAX:
+        raise ValueError(
+            f"Column {name!r} holds unsigned integers above {_INT64_MAX}, the int64 "
+            "maximum."
+        )
+    return values.astype(np.int64)
+
+
+def _unsupported(name, dtype, n_samples):
+    return Column(
+        name,
+        UNSUPPORTED,
+        np.full(n_samples, None),
+        np.zeros(n_samples, bool),
+        str(dtype),
+    )
