@@ -115,8 +115,7 @@ def check_input(estimator, X, *, reset):
         )
     if n_features < 1:
         raise ValueError(
-            f"Found array with 0 feature(s) (shape={X.shape}) while a minimum of 1 is "
-            "required."
+            f"Found array with 0 feature(s) (shape={X.shape}) while a minimum of 1 is required."
         )
     return X
 
@@ -402,8 +401,7 @@ def _read_datetime_objects(values, missing, name, dtype):
 def _unsigned_to_int64(values, name):
     if values.size and values.max() > _INT64_MAX:
         raise ValueError(
-            f"Column {name!r} holds unsigned integers above {_INT64_MAX}, the int64 "
-            "maximum."
+            f"Column {name!r} holds unsigned integers above {_INT64_MAX}, the int64 maximum."
         )
     return values.astype(np.int64)
 

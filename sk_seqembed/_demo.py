@@ -57,9 +57,7 @@ def make_models():
     )
     return {
         "mean (DummyRegressor)": DummyRegressor(),
-        "one-hot ids + one-hot calendar, Ridge": make_pipeline(
-            linear, Ridge(alpha=1.0)
-        ),
+        "one-hot ids + one-hot calendar, Ridge": make_pipeline(linear, Ridge(alpha=1.0)),
         "ordinal ids + calendar ints, HistGB": make_pipeline(
             trees,
             HistGradientBoostingRegressor(

@@ -10,9 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-OUTPUT = (
-    Path(__file__).parents[1] / "sk_seqembed" / "datasets" / "data" / "flights.csv.xz"
-)
+OUTPUT = Path(__file__).parents[1] / "sk_seqembed" / "datasets" / "data" / "flights.csv.xz"
 
 
 def main():

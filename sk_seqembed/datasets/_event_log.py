@@ -143,9 +143,7 @@ def make_event_log(
     cluster = rng.randint(n_clusters, size=n_events)[last_redraw]
 
     # u**1.5 skews ranks towards each cluster's first (most popular) tokens.
-    rank = np.floor(cluster_sizes[cluster] * rng.random_sample(n_events) ** 1.5).astype(
-        int
-    )
+    rank = np.floor(cluster_sizes[cluster] * rng.random_sample(n_events) ** 1.5).astype(int)
     token = by_cluster[cluster_offsets[cluster] + rank]
 
     day = rng.choice(n_days, size=n_sequences, p=_day_weights(start, n_days))
@@ -170,8 +168,7 @@ def make_event_log(
         {
             "cluster": cluster_effect[cluster],
             "position": _POSITION_AMPLITUDE * (1 - np.exp(-position / _POSITION_SCALE)),
-            "time_of_day": _TIME_OF_DAY_SIN * np.sin(angle)
-            + _TIME_OF_DAY_COS * np.cos(angle),
+            "time_of_day": _TIME_OF_DAY_SIN * np.sin(angle) + _TIME_OF_DAY_COS * np.cos(angle),
             "weekend": _WEEKEND_EFFECT * (local.dayofweek >= 5).to_numpy(),
             "noise": noise * rng.standard_normal(n_events),
         }
