@@ -108,14 +108,15 @@ def check_input(estimator, X, *, reset):
         )
     validate_data(estimator, X, reset=reset, skip_check_array=True)
     n_samples, n_features = X.shape
+    # Features first: a polars frame without columns also has no rows.
+    if n_features < 1:
+        raise ValueError(
+            f"Found array with 0 feature(s) (shape={X.shape}) while a minimum of 1 is required."
+        )
     if n_samples < min_samples:
         raise ValueError(
             f"Found array with {n_samples} sample(s) (shape={X.shape}) while a minimum "
             f"of {min_samples} is required."
-        )
-    if n_features < 1:
-        raise ValueError(
-            f"Found array with 0 feature(s) (shape={X.shape}) while a minimum of 1 is required."
         )
     return X
 

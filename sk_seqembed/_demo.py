@@ -27,7 +27,7 @@ def calendar_fields(X):
     """Month, weekday and hour of the local scheduled departure, as integers."""
     when = X["sched_dep"].dt
     return pd.DataFrame(
-        {"month": when.month, "weekday": when.dayofweek, "hour": when.hour},
+        {"month": when.month, "weekday": when.day_of_week, "hour": when.hour},
         index=X.index,
     )
 

@@ -169,7 +169,7 @@ def make_event_log(
             "cluster": cluster_effect[cluster],
             "position": _POSITION_AMPLITUDE * (1 - np.exp(-position / _POSITION_SCALE)),
             "time_of_day": _TIME_OF_DAY_SIN * np.sin(angle) + _TIME_OF_DAY_COS * np.cos(angle),
-            "weekend": _WEEKEND_EFFECT * (local.dayofweek >= 5).to_numpy(),
+            "weekend": _WEEKEND_EFFECT * (local.day_of_week >= 5).to_numpy(),
             "noise": noise * rng.standard_normal(n_events),
         }
     )
@@ -197,7 +197,7 @@ def make_event_log(
 
 
 def _day_weights(start, n_days):
-    weekday = pd.date_range(start, periods=n_days, freq="D").dayofweek
+    weekday = pd.date_range(start, periods=n_days, freq="D").day_of_week
     weights = _WEEKDAY_ACTIVITY[weekday]
     return weights / weights.sum()
 
