@@ -370,3 +370,35 @@ def test_property_strings_round_trip(values):
         column = read_all(pd.DataFrame({"s": pd.Series(values, dtype=dtype)}))["s"]
         assert column.values.tolist() == values
         assert column.missing.tolist() == [value is None for value in values]
+
+
+def test_probe_through_both_fit_paths_matches_pandas_reference(backend, fit_transform):
+    """A layer-built transformer gives pandas' own values on every backend and path."""
+    source = pd.DataFrame(
+        {
+            "token": ["b", "a", "c", "a"],
+            "count": [3, -1, 2**40, 0],
+            "when": pd.to_datetime(
+                [
+                    "2024-01-01 00:00:01",
+                    "1999-07-04 00:00:00",
+                    "2030-12-31 23:59:59",
+                    "2000-02-29 12:00:00",
+                ]
+            ).tz_localize("Europe/Paris"),
+        }
+    )
+    out = fit_transform(ColumnProbe(), backend.frame(source))
+    token_rank = source["token"].rank(method="dense").to_numpy() - 1
+    epoch_seconds = (source["when"] - pd.Timestamp("1970-01-01", tz="UTC")).dt.total_seconds()
+    assert_array_equal(out[:, 0], token_rank)
+    assert_array_equal(out[:, 1], source["count"].to_numpy())
+    assert_array_equal(out[:, 2], epoch_seconds.to_numpy())
+
+
+def test_set_output_keeps_a_non_default_index():
+    """pandas output from set_output keeps the caller's (duplicated) index and names."""
+    X = pd.DataFrame({"a": [1, 2, 3], "b": ["x", "y", "x"]}, index=[10, 10, 3])
+    out = ColumnProbe().set_output(transform="pandas").fit_transform(X)
+    assert out.index.tolist() == [10, 10, 3]
+    assert out.columns.tolist() == ["a_probe", "b_probe"]
