@@ -11,10 +11,12 @@ DataFrames and 2-D array-likes. Nothing here writes to the caller's data.
 """
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from sklearn.utils.validation import validate_data
 
 INTEGER = "integer"
@@ -51,9 +53,11 @@ class Column:
         (``datetime64`` in the input's own unit; UTC instants when ``tz`` is set),
         ``"null"`` (every value is missing, so no type can be inferred) or
         ``"unsupported"`` (see ``dtype``).
-    values : ndarray of shape (n_samples,)
-        Read-only. Entries where ``missing`` is True hold a filler of the right dtype
-        (0, False, NaN, NaT or None) and carry no information.
+    values : ndarray of shape (n_samples,) or pyarrow.Array
+        Read-only. For string columns read with ``arrow_strings=True``, a pyarrow
+        ``large_string`` array with nulls where values are missing. Entries where
+        ``missing`` is True hold a filler of the right dtype (0, False, NaN, NaT or None)
+        and carry no information.
     missing : ndarray of bool, shape (n_samples,)
         Read-only mask of missing values (NaN, None, ``pd.NA``, ``NaT``, polars null).
     dtype : str
@@ -161,8 +165,12 @@ def check_input_features(estimator, input_features):
     return input_features
 
 
-def read_column(X, j):
+def read_column(X, j, *, arrow_strings=False):
     """Read the ``j``-th column of a validated container as a :class:`Column`.
+
+    With ``arrow_strings=True``, string columns come back as pyarrow arrays, which
+    arrow-backed inputs (pandas ``str``/``string[pyarrow]``, polars) provide without
+    building one Python object per row.
 
     Raises
     ------
@@ -173,10 +181,19 @@ def read_column(X, j):
     """
     name = column_names(X)[j] if is_dataframe(X) else f"x{j}"
     if isinstance(X, pd.DataFrame):
-        return _read_pandas(X.iloc[:, j], name)
-    if is_dataframe(X):
-        return _read_polars(X.to_series(j), name)
-    return _read_numpy(np.asarray(X)[:, j], name)
+        column = _read_pandas(X.iloc[:, j], name)
+    elif is_dataframe(X):
+        column = _read_polars(X.to_series(j), name)
+    else:
+        column = _read_numpy(np.asarray(X)[:, j], name)
+    if column.kind != STRING or isinstance(column.values, np.ndarray) != arrow_strings:
+        return column
+    if arrow_strings:
+        values = pa.array(column.values, mask=column.missing, type=pa.large_string())
+    else:
+        values = column.values.to_numpy(zero_copy_only=False)
+        values.flags.writeable = False
+    return replace(column, values=values)
 
 
 def check_kind(column, allowed, *, what):
@@ -218,11 +235,23 @@ def check_finite(column):
 
 def _frozen(values, missing, name, kind, dtype, **extra):
     values = np.asarray(values).view()
-    missing = np.asarray(missing, dtype=bool).view()
     # Views of the caller's buffers must never be written through.
     values.flags.writeable = False
+    return Column(name, kind, values, _frozen_mask(missing), str(dtype), **extra)
+
+
+def _frozen_mask(missing):
+    missing = np.asarray(missing, dtype=bool).view()
     missing.flags.writeable = False
-    return Column(name, kind, values, missing, str(dtype), **extra)
+    return missing
+
+
+def _large_strings(values):
+    """An arrow-backed string array (pandas, polars or pyarrow) as ``large_string``."""
+    values = pa.array(values)
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    return values.cast(pa.large_string())
 
 
 def _read_pandas(series, name):
@@ -246,8 +275,9 @@ def _read_pandas(series, name):
     if pd.api.types.is_datetime64_any_dtype(dtype):
         return _read_pandas_datetime(series, name, missing)
     if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
-        values = series.to_numpy(dtype=object, na_value=None)
-        return _frozen(values, missing, name, STRING, dtype)
+        return Column(
+            name, STRING, _large_strings(series.array), _frozen_mask(missing), str(dtype)
+        )
     if pd.api.types.is_object_dtype(dtype):
         return _read_objects(series.to_numpy(dtype=object), name, dtype)
     return _unsupported(name, dtype, len(series))
@@ -256,9 +286,21 @@ def _read_pandas(series, name):
 def _read_pandas_categorical(series, name):
     codes = series.cat.codes.to_numpy()
     missing = codes < 0
-    categories = _read_pandas(pd.Series(series.cat.categories), name)
+    categories = read_column(pd.DataFrame({name: series.cat.categories}), 0)
     if categories.values.size == 0:
         return _frozen(np.full(codes.size, None), missing, name, NULL, series.dtype)
+    if categories.kind == STRING:
+        # Strings stay in arrow: nulls where the code is -1.
+        arrow_categories = pa.array(categories.values, type=pa.large_string())
+        values = pc.take(arrow_categories, pa.array(codes, mask=missing))
+        return Column(
+            name,
+            STRING,
+            values,
+            _frozen_mask(missing),
+            str(series.dtype),
+            categories=categories.values,
+        )
     values = categories.values.take(np.where(missing, 0, codes))
     values[missing] = _FILLERS[categories.kind]
     return _frozen(
@@ -306,8 +348,8 @@ def _read_polars(series, name):
         values = series.cast(pl.Float64).fill_null(float("nan")).to_numpy()
         return _frozen(values, missing | np.isnan(values), name, FLOAT, dtype)
     if dtype in (pl.String, pl.Categorical) or isinstance(dtype, pl.Enum):
-        values = series.cast(pl.String).to_numpy().astype(object)
-        return _frozen(values, missing, name, STRING, dtype)
+        values = _large_strings(series.cast(pl.String).to_arrow())
+        return Column(name, STRING, values, _frozen_mask(missing), str(dtype))
     if isinstance(dtype, pl.Datetime):
         ticks = series.to_physical().fill_null(0).to_numpy().astype(np.int64)
         values = ticks.view(f"datetime64[{dtype.time_unit}]")

@@ -402,3 +402,29 @@ def test_set_output_keeps_a_non_default_index():
     out = ColumnProbe().set_output(transform="pandas").fit_transform(X)
     assert out.index.tolist() == [10, 10, 3]
     assert out.columns.tolist() == ["a_probe", "b_probe"]
+
+
+def test_arrow_strings_on_every_backend(backend):
+    """arrow_strings=True gives large_string arrays with nulls exactly where missing."""
+    pa = pytest.importorskip("pyarrow")
+    X = backend.frame({"token": ["b", None, "ü", "b"]})
+    X = _columns.check_input(ColumnProbe(), X, reset=True)
+    column = _columns.read_column(X, 0, arrow_strings=True)
+    assert column.values.type == pa.large_string()
+    assert column.values.to_pylist() == ["b", None, "ü", "b"]
+    assert_array_equal(column.missing, [False, True, False, False])
+
+
+def test_arrow_strings_from_categoricals_and_numpy():
+    """Categorical codes and object arrays convert to arrow with the same nulls."""
+    X = pd.DataFrame(
+        {
+            "cat": pd.Categorical(["x", None, "y"], categories=["y", "x", "unused"]),
+            "obj": pd.Series(["p", pd.NA, "q"], dtype=object),
+        }
+    )
+    for j, expected in enumerate([["x", None, "y"], ["p", None, "q"]]):
+        column = _columns.read_column(X, j, arrow_strings=True)
+        assert column.values.to_pylist() == expected
+        assert column.missing.tolist() == [False, True, False]
+    assert _columns.read_column(X, 0).categories.tolist() == ["y", "x", "unused"]

@@ -1,0 +1,188 @@
+"""Token columns: reading them as tokens, counting them, and mapping them to row codes.
+
+Shared by every estimator that treats column values as discrete tokens (value embeddings,
+group keys). Three token kinds exist: ``integer`` (int64, including integral floats),
+``boolean`` and ``string``. Kinds never mix, so ``True`` is never the token ``1`` and the
+string ``"1"`` is never the integer ``1``.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import _columns
+
+TOKEN_KINDS = (_columns.INTEGER, _columns.BOOLEAN, _columns.STRING)
+# Floats are exact integers up to 2**53; beyond that 1.0-steps are not representable.
+_MAX_EXACT_FLOAT = 2.0**53
+
+
+@dataclass(frozen=True)
+class TokenColumn:
+    """A column read as tokens.
+
+    ``values`` is an int64 ndarray for integer and boolean tokens (booleans as 0/1, kept
+    apart by ``kind``) and a pyarrow ``large_string`` array for string tokens. Entries
+    where ``missing`` is True carry no token.
+    """
+
+    name: str
+    kind: str
+    values: object
+    missing: np.ndarray
+
+    def __len__(self):
+        return self.missing.size
+
+
+def read_tokens(X, j):
+    """Read column ``j`` of a validated container as a :class:`TokenColumn`.
+
+    Floats are accepted when every present value is an exact integer (``1.0`` is the
+    token ``1``); other floats, infinities, datetimes and unsupported dtypes raise an
+    error naming the column. An all-missing column is read as integer tokens.
+    """
+    column = _columns.read_column(X, j, arrow_strings=True)
+    if column.kind == _columns.FLOAT:
+        return _integral_floats(column)
+    if column.kind == _columns.NULL:
+        values = np.zeros(column.missing.size, dtype=np.int64)
+        return TokenColumn(column.name, _columns.INTEGER, values, column.missing)
+    _columns.check_kind(
+        column, TOKEN_KINDS + (_columns.FLOAT,), what="token columns (token IDs)"
+    )
+    values = column.values
+    if column.kind == _columns.BOOLEAN:
+        values = values.astype(np.int64)
+    return TokenColumn(column.name, column.kind, values, column.missing)
+
+
+def _integral_floats(column):
+    present = column.values[~column.missing]
+    if np.isinf(present).any():
+        raise ValueError(
+            f"Input X contains infinity in column {column.name!r}: token IDs must be finite."
+        )
+    bad = present[(present != np.round(present)) | (np.abs(present) > _MAX_EXACT_FLOAT)]
+    if bad.size:
+        raise ValueError(
+            f"Column {column.name!r} holds floats that are not integer token IDs, e.g. "
+            f"{_preview(np.unique(bad))}. Cast token IDs to int or str; floats are only "
+            "accepted when every value is a whole number below 2**53."
+        )
+    values = np.where(column.missing, 0.0, column.values).astype(np.int64)
+    return TokenColumn(column.name, _columns.INTEGER, values, column.missing)
+
+
+def count_tokens(tokens):
+    """Distinct present tokens in sorted order and how often each occurs.
+
+    Returns
+    -------
+    vocabulary : ndarray
+        int64 for integer and boolean tokens, object (``str``) for string tokens.
+    counts : ndarray of int64
+    """
+    if tokens.kind == _columns.STRING:
+        counted = pc.value_counts(pc.drop_null(tokens.values))
+        vocabulary = counted.field("values").to_numpy(zero_copy_only=False).astype(object)
+        counts = counted.field("counts").to_numpy().astype(np.int64)
+    else:
+        codes, vocabulary = pd.factorize(tokens.values[~tokens.missing])
+        counts = np.bincount(codes, minlength=vocabulary.size).astype(np.int64)
+        vocabulary = np.asarray(vocabulary, dtype=np.int64)
+    order = np.argsort(vocabulary, kind="stable")
+    return vocabulary[order], counts[order]
+
+
+def merge_counts(counted):
+    """Merge ``(vocabulary, counts)`` pairs of one kind into one sorted pair."""
+    vocabularies = [vocabulary for vocabulary, _ in counted]
+    codes, merged = pd.factorize(np.concatenate(vocabularies))
+    counts = np.bincount(codes, weights=np.concatenate([c for _, c in counted]))
+    merged = np.asarray(merged, dtype=vocabularies[0].dtype)
+    order = np.argsort(merged, kind="stable")
+    return merged[order], counts[order].astype(np.int64)
+
+
+class TokenLookup:
+    """Map tokens of one kind to their row in a sorted vocabulary, ``-1`` if absent.
+
+    Integers use a dense table when the vocabulary spans a small range and pandas' hash
+    index otherwise; strings use pyarrow's ``index_in`` on the arrow buffers, without
+    materialising Python strings.
+    """
+
+    def __init__(self, vocabulary, kind):
+        self.kind = kind
+        self.vocabulary = vocabulary
+        if kind == _columns.STRING:
+            self._value_set = pa.array(vocabulary, type=pa.large_string())
+            return
+        self._dense = None
+        span = int(vocabulary[-1]) - int(vocabulary[0]) if vocabulary.size else None
+        if span is not None and span < 4 * vocabulary.size + 1024:
+            self._low = int(vocabulary[0])
+            dense = np.full(int(vocabulary[-1]) - self._low + 2, -1, dtype=np.intp)
+            dense[vocabulary - self._low] = np.arange(vocabulary.size)
+            self._dense = dense
+        else:
+            self._index = pd.Index(vocabulary)
+
+    def codes(self, tokens):
+        """Row of each token in the vocabulary, ``-1`` for absent and missing tokens."""
+        if tokens.kind != self.kind:
+            raise TypeError(
+                f"Column {tokens.name!r} holds {tokens.kind} tokens, but {self.kind} "
+                "tokens were seen during fit."
+            )
+        if self.kind == _columns.STRING:
+            found = pc.fill_null(pc.index_in(tokens.values, value_set=self._value_set), -1)
+            return np.asarray(found.to_numpy(), dtype=np.intp)
+        if self._dense is None:
+            codes = self._index.get_indexer(tokens.values)
+        else:
+            # Out-of-range ids land on the dense table's final -1 sentinel; subtracting
+            # only in range avoids int64 wrap-around for ids far from the vocabulary.
+            values = tokens.values
+            in_range = (values >= self._low) & (values < self._low + self._dense.size - 1)
+            shifted = np.full(values.size, self._dense.size - 1, dtype=np.int64)
+            np.subtract(values, self._low, out=shifted, where=in_range)
+            codes = self._dense.take(shifted)
+        codes[tokens.missing] = -1
+        return codes
+
+    def __getstate__(self):
+        # Rebuilt on unpickling: the pyarrow and pandas lookup structures are caches.
+        return {"vocabulary": self.vocabulary, "kind": self.kind}
+
+    def __setstate__(self, state):
+        self.__init__(state["vocabulary"], state["kind"])
+
+
+def tokens_as_python(vocabulary, kind):
+    """Vocabulary entries as the Python objects a user would type (for messages, index)."""
+    if kind == _columns.BOOLEAN:
+        return vocabulary.astype(bool)
+    return vocabulary
+
+
+def _preview(values, limit=5):
+    shown = ", ".join(repr(value) for value in list(values[:limit]))
+    more = f", ... ({len(values)} in all)" if len(values) > limit else ""
+    return f"[{shown}{more}]"
+
+
+def preview_tokens(tokens, rows, limit=5):
+    """A short list of the distinct tokens at ``rows``, for error messages."""
+    if tokens.kind == _columns.STRING:
+        picked = pc.take(tokens.values, pa.array(np.flatnonzero(rows)[:1000]))
+        distinct = sorted(set(picked.to_pylist()))
+    else:
+        distinct = np.unique(tokens.values[rows][:1000]).tolist()
+        if tokens.kind == _columns.BOOLEAN:
+            distinct = [bool(value) for value in distinct]
+    return _preview(distinct, limit)
