@@ -105,7 +105,9 @@ def check_input(estimator, X, *, reset):
             estimator,
             X,
             reset=reset,
-            dtype=None,
+            # Lists become object arrays: np.asarray would turn [[True, 2]] into ints
+            # and [[1, "a"]] into strings, changing what each column holds.
+            dtype=None if hasattr(X, "dtype") or hasattr(X, "toarray") else object,
             accept_sparse=False,
             ensure_all_finite=False,
             ensure_min_samples=min_samples,
@@ -248,10 +250,19 @@ def _frozen_mask(missing):
 
 def _large_strings(values):
     """An arrow-backed string array (pandas, polars or pyarrow) as ``large_string``."""
-    values = pa.array(values)
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
-    return values.cast(pa.large_string())
+    return _combined(pa.array(values)).cast(pa.large_string())
+
+
+def _combined(values):
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+
+
+def _is_arrow_string(arrow_type):
+    return (
+        pa.types.is_string(arrow_type)
+        or pa.types.is_large_string(arrow_type)
+        or getattr(pa.types, "is_string_view", lambda _: False)(arrow_type)
+    )
 
 
 def _read_pandas(series, name):
@@ -259,6 +270,18 @@ def _read_pandas(series, name):
     if isinstance(dtype, pd.CategoricalDtype):
         return _read_pandas_categorical(series, name)
     missing = series.isna().to_numpy(dtype=bool)
+    if isinstance(dtype, pd.ArrowDtype):
+        arrow_type = dtype.pyarrow_dtype
+        if pa.types.is_dictionary(arrow_type):
+            # Parquet categoricals: decode to the value type and read that.
+            decoded = _combined(pa.array(series.array)).dictionary_decode()
+            column = _read_pandas(pd.Series(pd.arrays.ArrowExtensionArray(decoded)), name)
+            return replace(column, dtype=str(dtype))
+        if pa.types.is_null(arrow_type):
+            return _frozen(np.full(len(series), None), missing, name, NULL, dtype)
+        if _is_arrow_string(arrow_type):
+            values = _large_strings(series.array)
+            return Column(name, STRING, values, _frozen_mask(missing), str(dtype))
     if pd.api.types.is_bool_dtype(dtype):
         values = series.to_numpy(dtype=bool, na_value=False)
         return _frozen(values, missing, name, BOOLEAN, dtype)
@@ -271,7 +294,8 @@ def _read_pandas(series, name):
         return _frozen(values, missing, name, INTEGER, dtype)
     if pd.api.types.is_float_dtype(dtype):
         values = series.to_numpy(dtype=np.float64, na_value=np.nan)
-        return _frozen(values, missing, name, FLOAT, dtype)
+        # Arrow floats can hold NaN apart from null: both are missing.
+        return _frozen(values, missing | np.isnan(values), name, FLOAT, dtype)
     if pd.api.types.is_datetime64_any_dtype(dtype):
         return _read_pandas_datetime(series, name, missing)
     if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
@@ -280,7 +304,7 @@ def _read_pandas(series, name):
         )
     if pd.api.types.is_object_dtype(dtype):
         return _read_objects(series.to_numpy(dtype=object), name, dtype)
-    return _unsupported(name, dtype, len(series))
+    return _unsupported(name, dtype, missing)
 
 
 def _read_pandas_categorical(series, name):
@@ -289,6 +313,8 @@ def _read_pandas_categorical(series, name):
     categories = read_column(pd.DataFrame({name: series.cat.categories}), 0)
     if categories.values.size == 0:
         return _frozen(np.full(codes.size, None), missing, name, NULL, series.dtype)
+    if categories.kind not in _FILLERS:
+        return _unsupported(name, f"{series.dtype} of {categories.dtype}", missing)
     if categories.kind == STRING:
         # Strings stay in arrow: nulls where the code is -1.
         arrow_categories = pa.array(categories.values, type=pa.large_string())
@@ -337,10 +363,17 @@ def _read_polars(series, name):
     dtype = series.dtype
     missing = series.is_null().to_numpy()
     if dtype.is_integer():
-        values = series.fill_null(0).to_numpy()
-        if dtype == pl.UInt64:
-            values = _unsigned_to_int64(values, name)
-        return _frozen(values.astype(np.int64), missing, name, INTEGER, dtype)
+        if dtype in (pl.UInt64, pl.Int128, pl.UInt128):
+            out_of_range = series > _INT64_MAX
+            if dtype == pl.Int128:
+                out_of_range |= series < np.iinfo(np.int64).min
+            if out_of_range.any():
+                raise ValueError(
+                    f"Column {name!r} holds integers outside the int64 range "
+                    f"[{np.iinfo(np.int64).min}, {_INT64_MAX}]."
+                )
+        values = series.cast(pl.Int64).fill_null(0).to_numpy()
+        return _frozen(values, missing, name, INTEGER, dtype)
     if dtype == pl.Boolean:
         values = series.fill_null(False).to_numpy()
         return _frozen(values, missing, name, BOOLEAN, dtype)
@@ -349,7 +382,13 @@ def _read_polars(series, name):
         return _frozen(values, missing | np.isnan(values), name, FLOAT, dtype)
     if dtype in (pl.String, pl.Categorical) or isinstance(dtype, pl.Enum):
         values = _large_strings(series.cast(pl.String).to_arrow())
-        return Column(name, STRING, values, _frozen_mask(missing), str(dtype))
+        # Only an Enum declares its categories (polars 2 Categoricals have no fixed list).
+        categories = None
+        if isinstance(dtype, pl.Enum):
+            categories = dtype.categories.to_numpy().astype(object)
+        return Column(
+            name, STRING, values, _frozen_mask(missing), str(dtype), categories=categories
+        )
     if isinstance(dtype, pl.Datetime):
         ticks = series.to_physical().fill_null(0).to_numpy().astype(np.int64)
         values = ticks.view(f"datetime64[{dtype.time_unit}]")
@@ -364,7 +403,7 @@ def _read_polars(series, name):
         return _frozen(np.full(len(series), None), missing, name, NULL, dtype)
     if dtype == pl.Object:
         return _read_objects(series.to_numpy(), name, dtype)
-    return _unsupported(name, dtype, len(series))
+    return _unsupported(name, dtype, missing)
 
 
 def _read_numpy(values, name):
@@ -377,23 +416,27 @@ def _read_numpy(values, name):
     if dtype.kind == "u":
         values = _unsigned_to_int64(values.astype(np.uint64, copy=False), name)
         return _frozen(values, np.zeros(values.size, bool), name, INTEGER, dtype)
-    if dtype.kind == "f":
+    if dtype.kind == "f" and dtype.itemsize <= 8:
         values = values.astype(np.float64, copy=False)
         return _frozen(values, np.isnan(values), name, FLOAT, dtype)
     if dtype.kind == "M":
+        if np.datetime_data(dtype)[0] not in ("s", "ms", "us", "ns"):
+            # Days, months, years convert to seconds exactly.
+            values = values.astype("datetime64[s]")
         return _frozen(values, np.isnat(values), name, DATETIME, dtype)
     if dtype.kind in "US":
         return _read_objects(values.astype(object), name, dtype)
     if dtype.kind == "O":
         return _read_objects(values, name, dtype)
-    return _unsupported(name, dtype, values.size)
+    return _unsupported(name, dtype, np.zeros(values.size, bool))
 
 
 def _read_objects(values, name, dtype):
     """Classify an object array by the Python types it holds (pandas' C inference)."""
     missing = pd.isna(values)
-    inferred = pd.api.types.infer_dtype(values, skipna=True)
     present = values[~missing]
+    # Inferred on present values: infer_dtype's skipna does not skip NaT.
+    inferred = pd.api.types.infer_dtype(present, skipna=False)
     if inferred == "string":
         values = values.copy()
         values[missing] = None
@@ -415,18 +458,23 @@ def _read_objects(values, name, dtype):
     if inferred in ("floating", "mixed-integer-float"):
         floats = np.full(values.size, np.nan)
         floats[~missing] = present.astype(np.float64)
+        if inferred == "mixed-integer-float" and not (floats[~missing] == present).all():
+            raise ValueError(
+                f"Column {name!r} mixes integers and floats, and some integers are too "
+                "large for float64 to hold exactly. Use one dtype for the column."
+            )
         return _frozen(floats, missing, name, FLOAT, dtype)
     if inferred in ("datetime", "datetime64", "date"):
         return _read_datetime_objects(values, missing, name, dtype)
     if inferred == "empty":
         return _frozen(np.full(values.size, None), missing, name, NULL, dtype)
-    if inferred.startswith("mixed") or inferred in ("unknown-array",):
-        type_names = sorted({type(value).__name__ for value in present})
+    type_names = sorted({type(value).__name__ for value in present})
+    if inferred.startswith("mixed") and len(type_names) > 1:
         raise TypeError(
             f"Column {name!r} must hold values of one kind: uniformly strings or "
             f"numbers. Got {type_names}."
         )
-    return _unsupported(name, f"{dtype} of {inferred}", values.size)
+    return _unsupported(name, f"{dtype} of {', '.join(type_names)}", missing)
 
 
 def _read_datetime_objects(values, missing, name, dtype):
@@ -449,11 +497,5 @@ def _unsigned_to_int64(values, name):
     return values.astype(np.int64)
 
 
-def _unsupported(name, dtype, n_samples):
-    return Column(
-        name,
-        UNSUPPORTED,
-        np.full(n_samples, None),
-        np.zeros(n_samples, bool),
-        str(dtype),
-    )
+def _unsupported(name, dtype, missing):
+    return _frozen(np.full(missing.size, None), missing, name, UNSUPPORTED, dtype)

@@ -428,3 +428,108 @@ def test_arrow_strings_from_categoricals_and_numpy():
         assert column.values.to_pylist() == expected
         assert column.missing.tolist() == [False, True, False]
     assert _columns.read_column(X, 0).categories.tolist() == ["y", "x", "unused"]
+
+
+def test_nan_in_arrow_floats_is_missing():
+    """Arrow float columns hold NaN apart from null; both are missing values."""
+    pa = pytest.importorskip("pyarrow")
+    series = pd.Series(pa.array([1.0, float("nan"), None], from_pandas=False))
+    series = series.astype(pd.ArrowDtype(pa.float64()))
+    column = read_all(series.to_frame("f"))["f"]
+    assert column.missing.tolist() == [False, True, True]
+    with pytest.raises(ValueError, match="Input X contains NaN in column 'f'"):
+        ColumnProbe().fit(series.to_frame("f"))
+
+
+@pytest.mark.parametrize(
+    "rows, kinds",
+    [
+        ([[1, "a"], [2, "b"]], [_columns.INTEGER, _columns.STRING]),
+        ([[True, 2], [False, 3]], [_columns.BOOLEAN, _columns.INTEGER]),
+        ([[1.5, "a"]], [_columns.FLOAT, _columns.STRING]),
+    ],
+)
+def test_lists_keep_each_column_kind(rows, kinds):
+    """A list of rows is not coerced to one numpy dtype: each column keeps its kind."""
+    assert [column.kind for column in read_all(rows).values()] == kinds
+
+
+def test_mixed_int_float_objects_are_refused_when_lossy():
+    """Ints and floats mix into a float column only when float64 holds the ints exactly."""
+    exact = read_all(pd.DataFrame({"v": pd.Series([3, 1.5], dtype=object)}))["v"]
+    assert exact.values.tolist() == [3.0, 1.5]
+    with pytest.raises(ValueError, match=r"Column 'v' mixes integers and floats"):
+        read_all(pd.DataFrame({"v": pd.Series([BIG, 1.5], dtype=object)}))
+
+
+@pytest.mark.parametrize(
+    "values, kind",
+    [([1, pd.NaT], _columns.INTEGER), (["a", np.datetime64("NaT")], _columns.STRING)],
+)
+def test_nat_in_object_columns_is_missing(values, kind):
+    """NaT counts as missing in object columns, like None, NaN and pd.NA."""
+    column = read_all(pd.DataFrame({"v": pd.Series(values, dtype=object)}))["v"]
+    assert column.kind == kind
+    assert column.missing.tolist() == [False, True]
+
+
+@pytest.mark.parametrize(
+    "series",
+    [
+        pd.Series(pd.Categorical(pd.period_range("2024-01", periods=2, freq="M"))),
+        pd.Series([[1], [2]], dtype=object),
+    ],
+    ids=["categorical-of-periods", "object-of-lists"],
+)
+def test_odd_categories_and_objects_are_unsupported(series):
+    """Categoricals of unsupported values and objects of one odd type are 'unsupported'."""
+    column = read_all(series.to_frame("odd"))["odd"]
+    assert column.kind == _columns.UNSUPPORTED
+    with pytest.raises(ValueError, match="read-only"):
+        column.missing[0] = True
+
+
+def test_arrow_dictionary_string_view_and_null_columns():
+    """Parquet-style dictionary columns, string_view and null arrow columns are read."""
+    pa = pytest.importorskip("pyarrow")
+    dictionary = pa.array(["a", "b", None, "a"]).dictionary_encode()
+    X = pd.DataFrame(
+        {
+            "dict": pd.Series(dictionary, dtype=pd.ArrowDtype(dictionary.type)),
+            "view": pd.Series(["x", None, "y", "z"], dtype=pd.ArrowDtype(pa.string_view())),
+            "null": pd.Series([None] * 4, dtype=pd.ArrowDtype(pa.null())),
+            "day": pd.Series(
+                [datetime.date(2024, 2, 29), None, datetime.date(1, 1, 1), None],
+                dtype=pd.ArrowDtype(pa.date32()),
+            ),
+        }
+    )
+    columns = read_all(X)
+    assert columns["dict"].kind == _columns.STRING
+    assert columns["dict"].values.tolist() == ["a", "b", None, "a"]
+    assert columns["view"].values.tolist() == ["x", None, "y", "z"]
+    assert columns["null"].kind == _columns.NULL
+    assert columns["day"].kind == _columns.DATETIME
+    assert columns["day"].values[0] == np.datetime64("2024-02-29")
+    assert columns["day"].missing.tolist() == [False, True, False, True]
+
+
+def test_wide_polars_integers_beyond_int64_are_refused():
+    """polars Int128 values beyond int64 raise naming the column; small ones read."""
+    pl = pytest.importorskip("polars")
+    X = pl.DataFrame({"wide": pl.Series([5, None], dtype=pl.Int128)})
+    assert read_all(X)["wide"].values.tolist() == [5, 0]
+    with pytest.raises(ValueError, match="Column 'wide' holds integers outside the int64"):
+        read_all(pl.DataFrame({"wide": pl.Series([2**70], dtype=pl.Int128)}))
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.uint8, bool, "datetime64[D]", "<U3"])
+def test_numpy_arrays_of_every_kind_are_not_mutated(dtype):
+    """Reading any numpy dtype leaves the caller's array equal and writeable."""
+    X = np.array([[1, 0], [2, 1]]).astype(dtype)
+    before = X.copy()
+    columns = read_all(X)
+    assert X.flags.writeable
+    assert_array_equal(X, before)
+    if np.dtype(dtype).kind == "M":
+        assert columns["x0"].values.dtype == np.dtype("datetime64[s]")

@@ -89,7 +89,17 @@ def test_event_log_shape_columns_and_order(event_log):
     # Position is the number of earlier rows of the same sequence (pandas' own cumcount).
     assert_allclose(truth.position, X.groupby("sequence_id").cumcount())
     assert X["item"].min() >= 10**9
-    assert_allclose(truth.components.sum(axis=1), y)
+    # Each documented component, recomputed from its formula and pandas' accessors.
+    local = X["timestamp"].dt
+    hours = (local.hour + local.minute / 60 + local.second / 3600).to_numpy()
+    assert_allclose(truth.components["position"], 1.5 * (1 - np.exp(-truth.position / 8)))
+    assert_allclose(
+        truth.components["time_of_day"],
+        np.sin(2 * np.pi * hours / 24) + 0.5 * np.cos(2 * np.pi * hours / 24),
+    )
+    assert_allclose(truth.components["weekend"], 0.8 * (local.day_of_week >= 5))
+    assert_allclose(truth.components["cluster"], truth.cluster_effect[truth.cluster])
+    assert truth.components["noise"].std() == pytest.approx(0.5, rel=0.05)
 
 
 def test_event_log_items_belong_to_their_planted_cluster(event_log):

@@ -116,8 +116,8 @@ def make_event_log(
     >>> X, y, truth = make_event_log(n_sequences=20, random_state=0)
     >>> list(X.columns)
     ['sequence_id', 'item', 'timestamp']
-    >>> bool((truth.components.sum(axis=1) - y).abs().max() < 1e-9)
-    True
+    >>> truth.token_cluster.nunique()
+    10
     """
     rng = check_random_state(random_state)
     n_clusters = min(n_clusters, n_tokens)
