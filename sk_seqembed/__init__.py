@@ -5,6 +5,8 @@ datetime columns become temporal embeddings, each as an ordinary ``fit``/``trans
 estimator that composes in a ``ColumnTransformer``.
 """
 
+from ._value import ValueEmbedder
+
 __version__ = "0.1.0.dev0"
 
-__all__ = ["__version__"]
+__all__ = ["ValueEmbedder", "__version__"]

@@ -38,14 +38,21 @@ class TokenColumn:
         return self.missing.size
 
 
-def read_tokens(X, j):
+def read_tokens(X, j, *, allow_missing=True):
     """Read column ``j`` of a validated container as a :class:`TokenColumn`.
 
     Floats are accepted when every present value is an exact integer (``1.0`` is the
     token ``1``); other floats, infinities, datetimes and unsupported dtypes raise an
-    error naming the column. An all-missing column is read as integer tokens.
+    error naming the column. An all-missing column is read as integer tokens. With
+    ``allow_missing=False``, any missing token raises sklearn's NaN error.
     """
     column = _columns.read_column(X, j, arrow_strings=True)
+    if not allow_missing and column.missing.any():
+        raise ValueError(
+            f"Input X contains NaN (missing tokens) in column {column.name!r}: "
+            f"{int(column.missing.sum())} row(s), and handle_missing='error'. Use "
+            "handle_missing='vector' or 'zeros' to embed them."
+        )
     if column.kind == _columns.FLOAT:
         return _integral_floats(column)
     if column.kind == _columns.NULL:
@@ -171,7 +178,8 @@ def tokens_as_python(vocabulary, kind):
 
 
 def _preview(values, limit=5):
-    shown = ", ".join(repr(value) for value in list(values[:limit]))
+    values = values.tolist() if isinstance(values, np.ndarray) else list(values)
+    shown = ", ".join(repr(value) for value in values[:limit])
     more = f", ... ({len(values)} in all)" if len(values) > limit else ""
     return f"[{shown}{more}]"
 
