@@ -56,8 +56,7 @@ def read_tokens(X, j, *, allow_missing=True):
     if column.kind == _columns.FLOAT:
         return _integral_floats(column)
     if column.kind == _columns.NULL:
-        values = np.zeros(column.missing.size, dtype=np.int64)
-        return TokenColumn(column.name, _columns.INTEGER, values, column.missing)
+        return all_missing(column.name, _columns.INTEGER, column.missing.size)
     _columns.check_kind(
         column, TOKEN_KINDS + (_columns.FLOAT,), what="token columns (token IDs)"
     )
@@ -65,6 +64,15 @@ def read_tokens(X, j, *, allow_missing=True):
     if column.kind == _columns.BOOLEAN:
         values = values.astype(np.int64)
     return TokenColumn(column.name, column.kind, values, column.missing)
+
+
+def all_missing(name, kind, n_rows):
+    """A column of ``n_rows`` missing tokens of the given kind."""
+    if kind == _columns.STRING:
+        values = pa.nulls(n_rows, type=pa.large_string())
+    else:
+        values = np.zeros(n_rows, dtype=np.int64)
+    return TokenColumn(name, kind, values, np.ones(n_rows, dtype=bool))
 
 
 def _integral_floats(column):

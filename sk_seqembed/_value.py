@@ -461,7 +461,8 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
         n = self.n_token_rows_[table]
         found = self.lookups_[table].codes(tokens)
         unknown = (found < 0) & ~tokens.missing
-        rows = self.token_rows_[table].take(np.maximum(found, 0)) if found.size else found
+        token_rows = self.token_rows_[table]
+        rows = token_rows.take(np.maximum(found, 0)) if token_rows.size else found
         if unknown.any():
             if check_unknown and self.handle_unknown == "error":
                 raise ValueError(
@@ -508,10 +509,8 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
             X, self.token_columns_[c], allow_missing=self.handle_missing != "error"
         )
         if tokens.kind != self.token_kinds_[c] and tokens.missing.all():
-            # An all-missing column has no kind of its own.
-            return _tokens.TokenColumn(
-                tokens.name, self.token_kinds_[c], tokens.values, tokens.missing
-            )
+            # An all-missing (or empty) column has no kind of its own.
+            return _tokens.all_missing(tokens.name, self.token_kinds_[c], tokens.missing.size)
         if tokens.kind != self.token_kinds_[c]:
             raise TypeError(
                 f"Column {tokens.name!r} holds {tokens.kind} tokens, but "
@@ -523,7 +522,8 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
         n_samples, n_columns = rows.shape
         out = np.empty((n_samples, n_columns * self.embedding_dim), dtype=table.dtype)
         # One take into a (n, columns, d) view of the C-ordered output: no temporaries.
-        np.take(table, rows, axis=0, out=out.reshape(n_samples, n_columns, -1), mode="clip")
+        out3 = out.reshape(n_samples, n_columns, self.embedding_dim)
+        np.take(table, rows, axis=0, out=out3, mode="clip")
         return out
 
     def _hashed_rows(self, token_columns):

@@ -1,0 +1,562 @@
+"""ValueEmbedder: values checked against formulas written out, numpy and sklearn."""
+
+import copy
+import os
+import pickle
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from numpy.testing import assert_allclose, assert_array_equal
+from pandas.testing import assert_frame_equal
+from sklearn.compose import ColumnTransformer
+from sklearn.decomposition import PCA
+from sklearn.linear_model import Ridge
+from sklearn.model_selection import GridSearchCV, KFold, TimeSeriesSplit
+from sklearn.pipeline import make_pipeline
+
+from sk_seqembed import ValueEmbedder
+from sk_seqembed.datasets import make_event_log
+
+BIG = 2**62 + 1
+
+
+def frame(**columns):
+    return pd.DataFrame(columns)
+
+
+# --- tokens ---------------------------------------------------------------------------
+
+
+def test_same_token_same_vector_distinct_tokens_distinct_vectors(backend, fit_transform):
+    """Rows with one token share a vector; huge, negative and small ids all differ."""
+    tokens = [BIG, 2**62, -7, 0, BIG, -7]
+    X = backend.frame({"id": tokens})
+    out = fit_transform(ValueEmbedder(8, random_state=0), X)
+    assert out.shape == (6, 8)
+    assert_array_equal(out[0], out[4])
+    assert_array_equal(out[2], out[5])
+    assert len({tuple(row) for row in out}) == 4
+
+
+@pytest.mark.parametrize("method", ["random", "hashing"])
+def test_backends_give_identical_vectors(method):
+    """pandas numpy/nullable/pyarrow and polars inputs embed identically."""
+    pl = pytest.importorskip("polars")
+    source = frame(item=["a", None, "b", "a"], n=pd.array([BIG, 3, None, 3], dtype="Int64"))
+    frames = [
+        source,
+        source.convert_dtypes(dtype_backend="pyarrow"),
+        source.astype({"item": object}),
+        pl.from_pandas(source),
+    ]
+    embedder = ValueEmbedder(4, method=method, random_state=0).fit(frames[0])
+    expected = embedder.transform(frames[0])
+    for X in frames[1:]:
+        assert_array_equal(embedder.transform(X), expected)
+        assert_array_equal(
+            ValueEmbedder(4, method=method, random_state=0).fit_transform(X), expected
+        )
+
+
+@pytest.mark.parametrize("method", ["random", "hashing"])
+def test_booleans_never_collide_with_integers_or_strings(method):
+    """True, 1 and "1" are three tokens; in a shared vocabulary, kinds cannot mix."""
+    embedder = ValueEmbedder(6, method=method, random_state=0)
+    flags = embedder.fit_transform(frame(t=[True, False]))
+    ints = embedder.fit_transform(frame(t=[1, 0]))
+    strings = embedder.fit_transform(frame(t=["1", "0"]))
+    if method == "hashing":
+        assert not np.allclose(flags, ints)
+        assert not np.allclose(ints, strings)
+    with pytest.raises(
+        TypeError, match=r"one kind: uniformly strings or numbers.*'a': 'boolean'"
+    ):
+        ValueEmbedder(shared_vocabulary=True).fit(frame(a=[True, False], b=[1, 0]))
+
+
+def test_integral_floats_are_integer_tokens_and_others_raise():
+    """1.0 is the token 1 (documented); 1.5 and inf raise naming the column."""
+    embedder = ValueEmbedder(4, random_state=0).fit(frame(id=[1.0, 2.0, np.nan]))
+    assert_array_equal(
+        embedder.transform(frame(id=[1, 2])), embedder.transform(frame(id=[1.0, 2.0]))
+    )
+    with pytest.raises(
+        ValueError,
+        match=r"Column 'id' holds floats that are not integer token IDs, e\.g\. \[1\.5\]",
+    ):
+        ValueEmbedder().fit(frame(id=[1.0, 1.5]))
+    with pytest.raises(ValueError, match=r"Input X contains infinity in column 'id'"):
+        ValueEmbedder().fit(frame(id=[1.0, np.inf]))
+
+
+def test_mixed_int_and_str_objects_raise_type_error():
+    """An object column mixing ints and strings raises sklearn's TypeError wording."""
+    with pytest.raises(
+        TypeError, match=r"'mix'.*uniformly strings or numbers\. Got \['int', 'str'\]"
+    ):
+        ValueEmbedder().fit(frame(mix=pd.Series([1, "a"], dtype=object)))
+
+
+def test_token_kind_change_at_transform_raises():
+    """Fitting on integers and transforming strings is refused, naming the column."""
+    embedder = ValueEmbedder().fit(frame(id=[1, 2]))
+    with pytest.raises(TypeError, match=r"Column 'id' holds string tokens, but integer tokens"):
+        embedder.transform(frame(id=["1", "2"]))
+
+
+def test_unsupported_column_kind_raises():
+    """Datetime columns are not token columns."""
+    with pytest.raises(TypeError, match=r"Column 'when' has dtype datetime64.*token columns"):
+        ValueEmbedder().fit(frame(when=pd.to_datetime(["2024-01-01"])))
+
+
+def test_categorical_with_unused_categories():
+    """Categoricals embed their values; an unused category is simply unseen."""
+    X = frame(size=pd.Categorical(["s", "l", "s"], categories=["s", "m", "l"]))
+    embedder = ValueEmbedder(3, random_state=0).fit(X)
+    plain = ValueEmbedder(3, random_state=0).fit(frame(size=["s", "l", "s"]))
+    assert_array_equal(embedder.transform(X), plain.transform(frame(size=["s", "l", "s"])))
+
+
+# --- missing, unknown, infrequent --------------------------------------------------------
+
+
+@pytest.mark.parametrize("missing", [None, np.nan, pd.NA])
+def test_handle_missing_policies(missing):
+    """'vector': a vector of its own; 'zeros': zeros; 'error': sklearn's NaN error."""
+    X = frame(item=pd.Series(["a", missing, "b"], dtype=object))
+    out = ValueEmbedder(4, random_state=0).fit_transform(X)
+    assert np.abs(out[1]).sum() > 0
+    assert not np.allclose(out[1], out[0]) and not np.allclose(out[1], out[2])
+    out = ValueEmbedder(4, handle_missing="zeros", random_state=0).fit_transform(X)
+    assert_array_equal(out[1], 0.0)
+    with pytest.raises(
+        ValueError, match=r"Input X contains NaN \(missing tokens\) in column 'item': 1 row"
+    ):
+        ValueEmbedder(handle_missing="error").fit(X)
+
+
+def test_handle_unknown_policies():
+    """'vector': one shared OOV vector; 'zeros'; 'error' names column and tokens."""
+    train, test = frame(item=["a", "b", "a"]), frame(item=["zz", "yy", "a"])
+    out = ValueEmbedder(4, random_state=0).fit(train).transform(test)
+    assert_array_equal(out[0], out[1])
+    assert not np.allclose(out[0], out[2])
+    out = ValueEmbedder(4, handle_unknown="zeros").fit(train).transform(test)
+    assert_array_equal(out[:2], 0.0)
+    with pytest.raises(
+        ValueError,
+        match=r"Column 'item' has 2 row\(s\) with tokens unseen during fit: \['yy', 'zz'\]",
+    ):
+        ValueEmbedder(handle_unknown="error").fit(train).transform(test)
+
+
+@pytest.mark.parametrize(
+    "params", [{"min_frequency": 2}, {"min_frequency": 0.2}, {"max_tokens": 2}]
+)
+def test_infrequent_tokens_share_one_vector_used_for_unknown_too(params):
+    """Rare tokens share the infrequent vector, which unknown tokens also get."""
+    X = frame(item=["a"] * 4 + ["b"] * 3 + ["c", "d"])
+    embedder = ValueEmbedder(4, random_state=0, **params).fit(X)
+    assert embedder.infrequent_tokens_[0].tolist() == ["c", "d"]
+    out = embedder.transform(frame(item=["c", "d", "never", "a"]))
+    assert_array_equal(out[0], out[1])
+    assert_array_equal(out[0], out[2])
+    assert not np.allclose(out[0], out[3])
+    assert embedder.embedding_table().index.tolist() == ["a", "b"]
+
+
+def test_max_tokens_breaks_ties_by_token_order():
+    """Among equally frequent tokens, the first in sorted order keep their rows."""
+    embedder = ValueEmbedder(2, max_tokens=2).fit(frame(id=[5, 3, 9, 9]))
+    assert embedder.infrequent_tokens_[0].tolist() == [5]
+
+
+# --- methods ----------------------------------------------------------------------------
+
+
+def test_random_table_is_reproducible_and_scaled():
+    """An int seed reproduces the table; entries have variance 1/d."""
+    X = frame(id=np.arange(20_000))
+    first = ValueEmbedder(64, random_state=3).fit(X)
+    second = ValueEmbedder(64, random_state=3).fit(X)
+    assert_array_equal(first.embeddings_, second.embeddings_)
+    table = first.embedding_table().to_numpy()
+    assert table.std() == pytest.approx(1 / 8, rel=0.01)
+    assert abs(table.mean()) < 1e-3
+    different = ValueEmbedder(64, random_state=4).fit(X).embedding_table().to_numpy()
+    assert not np.allclose(table, different)
+
+
+def test_hashing_vectors_are_stable_across_processes_and_need_no_vocabulary(tmp_path):
+    """A fresh interpreter with another hash seed computes the very same vectors."""
+    tokens = ["tea", "cake", None, "ü"]
+    embedder = ValueEmbedder(5, method="hashing", random_state=11).fit(frame(t=["x"]))
+    local = embedder.transform(frame(t=tokens))
+    output = tmp_path / "out.npy"
+    code = textwrap.dedent(
+        f"""
+        import numpy as np, pandas as pd
+        from sk_seqembed import ValueEmbedder
+        embedder = ValueEmbedder(5, method="hashing", random_state=11)
+        embedder.fit(pd.DataFrame({{"t": ["x"]}}))
+        np.save({str(output)!r}, embedder.transform(pd.DataFrame({{"t": {tokens!r}}})))
+        """
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)
+    assert_array_equal(local, np.load(output))
+    assert embedder.vocabularies_ is None and embedder.embeddings_ is None
+
+
+def test_hashing_gives_unseen_tokens_their_own_gaussian_vectors():
+    """Every token, seen or not, gets its own vector with N(0, 1/d) entries."""
+    embedder = ValueEmbedder(16, method="hashing", random_state=0).fit(frame(id=[1]))
+    out = embedder.transform(frame(id=np.arange(50_000)))
+    assert len(np.unique(out, axis=0)) == 50_000
+    assert out.std() == pytest.approx(0.25, rel=0.01)
+    assert np.abs(np.corrcoef(out.T) - np.eye(16)).max() < 0.03
+
+
+def _ppmi_reference(sequences, window, alpha, shift):
+    """PPMI written out with dictionaries, from lists of token sequences."""
+    counts = {}
+    for sequence in sequences:
+        for i, word in enumerate(sequence):
+            for j, context in enumerate(sequence):
+                distance = abs(i - j)
+                if 0 < distance <= window:
+                    key = (word, context)
+                    counts[key] = counts.get(key, 0.0) + (window + 1 - distance) / window
+    words = sorted({w for w, _ in counts})
+    word_total = {w: sum(v for (a, _), v in counts.items() if a == w) for w in words}
+    context_total = {c: sum(v for (_, b), v in counts.items() if b == c) for c in words}
+    smoothed_sum = sum(total**alpha for total in context_total.values())
+    matrix = np.zeros((len(words), len(words)))
+    for (w, c), count in counts.items():
+        pmi = np.log(count / word_total[w]) - np.log(context_total[c] ** alpha / smoothed_sum)
+        matrix[words.index(w), words.index(c)] = max(pmi - np.log(shift), 0.0)
+    return words, matrix
+
+
+@pytest.mark.parametrize("window, shift", [(1, 1.0), (2, 1.0), (3, 1.5)])
+def test_cooccurrence_matches_ppmi_and_svd_written_out(window, shift):
+    """With full rank, W W^T equals M M^T for the PPMI matrix M computed by hand."""
+    groups = [0, 1, 0, 0, 1, 1, 0, 1, 0]
+    items = ["a", "b", "c", "a", "d", "b", "b", "a", "c"]
+    sequences = [[t for g, t in zip(groups, items, strict=True) if g == k] for k in (0, 1)]
+    words, matrix = _ppmi_reference(sequences, window, alpha=0.75, shift=shift)
+    embedder = ValueEmbedder(
+        8,
+        method="cooccurrence",
+        group_columns="session",
+        window=window,
+        shift=shift,
+        eigenvalue_weight=1.0,
+        normalize=False,
+        random_state=0,
+    ).fit(frame(session=groups, item=items))
+    vectors = embedder.embedding_table().loc[words].to_numpy()
+    u, s, _ = np.linalg.svd(matrix)
+    assert_allclose(vectors @ vectors.T, (u * s) @ (u * s).T, atol=1e-10)
+    assert_allclose(vectors @ vectors.T, matrix @ matrix.T, atol=1e-10)
+
+
+def test_cooccurrence_windows_do_not_cross_groups():
+    """Tokens that are only neighbours across a group boundary never co-occur."""
+    X = frame(g=[0, 0, 1, 1], item=["a", "b", "c", "d"])
+    embedder = ValueEmbedder(
+        4, method="cooccurrence", group_columns=["g"], normalize=False
+    ).fit(X)
+    table = embedder.embedding_table()
+    assert_allclose(table.loc["a"] @ table.loc["c"], 0.0, atol=1e-12)
+    assert_allclose(table.loc["b"] @ table.loc["c"], 0.0, atol=1e-12)
+    ungrouped = ValueEmbedder(4, method="cooccurrence", normalize=False).fit(X[["item"]])
+    assert abs(ungrouped.embedding_table().loc["b"] @ ungrouped.embedding_table().loc["d"]) > 0
+
+
+def _nearest_neighbour_purity(table, clusters):
+    vectors = table.to_numpy() / np.linalg.norm(table.to_numpy(), axis=1, keepdims=True)
+    similarity = vectors @ vectors.T
+    np.fill_diagonal(similarity, -np.inf)
+    labels = clusters.loc[table.index].to_numpy()
+    return (labels[similarity.argmax(axis=1)] == labels).mean()
+
+
+def test_cooccurrence_recovers_planted_clusters():
+    """Nearest-neighbour cluster purity on make_event_log is at least 0.9 by default."""
+    X, _, truth = make_event_log(random_state=0)
+    embedder = ValueEmbedder(method="cooccurrence", group_columns="sequence_id", random_state=0)
+    embedder.fit(X[["sequence_id", "item"]])
+    assert _nearest_neighbour_purity(embedder.embedding_table(), truth.token_cluster) >= 0.9
+    neighbours = embedder.most_similar(int(truth.token_cluster.index[0]), n=5)
+    cluster = truth.token_cluster.iloc[0]
+    assert (truth.token_cluster.loc[neighbours.index] == cluster).mean() >= 0.8
+
+
+def test_cooccurrence_same_row_links_columns():
+    """same_row counts tokens of other columns in the same row as context."""
+    X = frame(a=["x", "y", "x", "y"], b=["p", "q", "p", "q"])
+    apart = ValueEmbedder(2, method="cooccurrence", window=1, random_state=0).fit(X)
+    linked = ValueEmbedder(2, method="cooccurrence", window=1, same_row=True, random_state=0)
+    linked.fit(X)
+    assert not np.allclose(apart.embeddings_, linked.embeddings_)
+
+
+def test_target_cross_fitting_matches_hand_computed_fractions():
+    """smooth=0: each validation row gets its token's fractions on the other folds."""
+    X = frame(item=["a", "b", "a", "b", "a", "c", "a", "b"])
+    y = np.array([1.0, 5.0, 2.0, 6.0, 3.0, 9.0, 4.0, 7.0])
+    splits = list(KFold(2).split(X))
+    embedder = ValueEmbedder(3, method="target", smooth=0.0, cv=splits)
+    out = embedder.fit_transform(X, y)
+    thresholds = np.quantile(y, [0.25, 0.5, 0.75])
+    assert_allclose(embedder.target_thresholds_, thresholds)
+    for train, validation in splits:
+        below = pd.DataFrame(y[train, None] <= thresholds, index=X["item"].iloc[train])
+        fractions = below.groupby(level=0).mean()
+        fold_prior = (y[train, None] <= thresholds).mean(axis=0)
+        for row in validation:
+            token = X["item"].iloc[row]
+            expected = fractions.loc[token] if token in fractions.index else fold_prior
+            assert_allclose(out[row], expected)
+    # transform uses tables fitted on every row.
+    full = pd.DataFrame(y[:, None] <= thresholds, index=X["item"]).groupby(level=0).mean()
+    assert_allclose(embedder.transform(frame(item=["a", "b"])), full.loc[["a", "b"]].to_numpy())
+
+
+def test_target_forward_chaining_leaves_uncovered_rows_at_the_prior():
+    """TimeSeriesSplit never validates the first chunk: those rows get the prior."""
+    rng = np.random.default_rng(0)
+    X = frame(item=rng.choice(["a", "b", "c"], size=40))
+    y = rng.normal(size=40)
+    embedder = ValueEmbedder(4, method="target", cv=TimeSeriesSplit(3))
+    out = embedder.fit_transform(X, y)
+    prior = (y[:, None] <= embedder.target_thresholds_).mean(axis=0)
+    assert_allclose(out[:10], np.tile(prior, (10, 1)))
+    assert not np.allclose(out[10:], prior)
+
+
+def test_target_auto_shrinkage_is_empirical_bayes():
+    """'auto' fits the Beta prior strength by the method of moments (written out)."""
+    rng = np.random.default_rng(1)
+    tokens = rng.choice(list("abcdefghij"), size=2000)
+    effect = {token: i / 3 for i, token in enumerate("abcdefghij")}
+    y = np.array([effect[t] for t in tokens]) + rng.normal(size=tokens.size)
+    embedder = ValueEmbedder(1, method="target").fit(frame(t=tokens), y)
+    threshold = np.median(y)
+    below = pd.Series(y <= threshold).groupby(tokens)
+    n, fraction = below.size().to_numpy(), below.mean().to_numpy()
+    prior = (y <= threshold).mean()
+    weights = n / n.sum()
+    between = (weights * (fraction - prior) ** 2).sum() - (
+        weights * prior * (1 - prior) / n
+    ).sum()
+    strength = prior * (1 - prior) / between - 1
+    expected = (n * fraction + strength * prior) / (n + strength)
+    assert_allclose(embedder.embedding_table().to_numpy().ravel(), expected)
+
+
+def test_target_requires_a_numeric_y():
+    """No y, or a non-numeric y, raises sklearn's wording."""
+    with pytest.raises(ValueError, match="requires y to be passed, but the target y is None"):
+        ValueEmbedder(method="target").fit(frame(t=["a"]))
+    with pytest.raises(ValueError, match="Unknown label type"):
+        ValueEmbedder(method="target").fit(frame(t=["a", "b"]), np.array(["x", "y"]))
+
+
+class KeyedVectorsLike:
+    def __init__(self, keys, vectors):
+        self.key_to_index = {key: i for i, key in enumerate(keys)}
+        self.vectors = np.asarray(vectors)
+
+
+@pytest.mark.parametrize("container", ["dict", "frame", "keyed"])
+def test_pretrained_vectors_from_every_container(container):
+    """dict, DataFrame and KeyedVectors-like inputs give the same table; unknown = mean."""
+    keys = ["tea", "cake", "scone"]
+    vectors = np.arange(9.0).reshape(3, 3) ** 2
+    given_vectors = {
+        "dict": dict(zip(keys, vectors, strict=True)),
+        "frame": pd.DataFrame(vectors, index=keys),
+        "keyed": KeyedVectorsLike(keys, vectors),
+    }[container]
+    embedder = ValueEmbedder(3, method="pretrained", vectors=given_vectors)
+    out = embedder.fit_transform(frame(t=["cake", "tea", "biscuit", None]))
+    assert_allclose(out[:2], vectors[[1, 0]])
+    assert_allclose(out[2], vectors.mean(axis=0))
+    assert_allclose(out[3], vectors.mean(axis=0))
+
+
+def test_pretrained_reduction_is_pca_and_width_is_checked():
+    """A smaller embedding_dim is sklearn's PCA of the table; a larger one raises."""
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame(rng.normal(size=(30, 6)), index=np.arange(30) * 1000)
+    embedder = ValueEmbedder(2, method="pretrained", vectors=table).fit(frame(id=[0]))
+    expected = PCA(2, random_state=0).fit_transform(table.to_numpy())
+    assert_allclose(embedder.embedding_table().to_numpy(), expected)
+    with pytest.raises(ValueError, match="embedding_dim=7 exceeds the width 6"):
+        ValueEmbedder(7, method="pretrained", vectors=table).fit(frame(id=[0]))
+    with pytest.raises(TypeError, match="Column 'id' holds string tokens but the pretrained"):
+        ValueEmbedder(2, method="pretrained", vectors=table).fit(frame(id=["0"]))
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"method": "pretrained"}, "method='pretrained' needs vectors"),
+        ({"vectors": {"a": [1.0]}}, "vectors is only used with method='pretrained'"),
+        (
+            {"method": "hashing", "min_frequency": 2},
+            "min_frequency and max_tokens need a vocabulary",
+        ),
+        ({"group_columns": "nope"}, r"group_columns: column 'nope' is not among"),
+        ({"group_columns": ["t"]}, "needs at least one token column"),
+        (
+            {"method": "pretrained", "vectors": {"a": [1.0], "b": [1.0, 2.0]}},
+            "different lengths",
+        ),
+        ({"method": "pretrained", "vectors": [1, 2]}, "vectors must be a dict"),
+    ],
+)
+def test_parameter_combinations_are_checked_in_fit(params, message):
+    """Conflicting parameters raise clear errors at fit time, never in __init__."""
+    embedder = ValueEmbedder(1, **params)
+    with pytest.raises((ValueError, TypeError), match=message):
+        embedder.fit(frame(t=["a", "b"]))
+
+
+# --- composition, state, inspection ---------------------------------------------------------
+
+
+def test_shared_vocabulary_gives_the_same_vector_in_every_column():
+    """previous_item and item share one table when asked."""
+    X = frame(previous_item=[None, "a", "b"], item=["a", "b", "c"])
+    out = ValueEmbedder(3, shared_vocabulary=True, random_state=0).fit_transform(X)
+    assert_array_equal(out[1, :3], out[0, 3:])
+    assert_array_equal(out[2, :3], out[1, 3:])
+    separate = ValueEmbedder(3, random_state=0).fit_transform(X)
+    assert not np.allclose(separate[1, :3], separate[0, 3:])
+
+
+def test_feature_names_and_set_output(backend):
+    """Names {column}_emb{j}; pandas output keeps the index; polars output works."""
+    X = backend.frame({"g": [1, 1, 2], "item": ["a", "b", "a"]})
+    embedder = ValueEmbedder(2, group_columns="g", method="cooccurrence", random_state=0)
+    embedder.set_output(transform="pandas")
+    out = embedder.fit_transform(X)
+    assert out.columns.tolist() == ["item_emb0", "item_emb1"]
+    if backend.name.startswith("pandas"):
+        indexed = backend.frame({"g": [1, 1, 2], "item": ["a", "b", "a"]}).set_axis([7, 7, 3])
+        assert embedder.transform(indexed).index.tolist() == [7, 7, 3]
+    pl = pytest.importorskip("polars")
+    polars_out = embedder.set_output(transform="polars").transform(X)
+    assert isinstance(polars_out, pl.DataFrame)
+
+
+@pytest.mark.parametrize("method", ["random", "hashing", "cooccurrence", "target"])
+def test_pickle_and_refit_reproduce_the_output(method):
+    """Pickled estimators transform identically; refits with an int seed agree."""
+    X, y, _ = make_event_log(n_sequences=30, random_state=0)
+    X = X[["sequence_id", "item"]]
+    embedder = ValueEmbedder(4, method=method, group_columns="sequence_id", random_state=0)
+    out = embedder.fit(X, y).transform(X)
+    restored = pickle.loads(pickle.dumps(embedder))
+    assert_array_equal(restored.transform(X), out)
+    again = ValueEmbedder(4, method=method, group_columns="sequence_id", random_state=0)
+    assert_array_equal(again.fit(X, y).transform(X), out)
+
+
+def test_grid_search_over_embedding_dim_in_a_column_transformer():
+    """GridSearchCV reaches embedding_dim through ColumnTransformer and Pipeline."""
+    X, y, _ = make_event_log(n_sequences=40, random_state=0)
+    model = make_pipeline(
+        ColumnTransformer(
+            [("value", ValueEmbedder(random_state=0, method="target"), ["item"])]
+        ),
+        Ridge(),
+    )
+    search = GridSearchCV(
+        model, {"columntransformer__value__embedding_dim": [2, 8]}, cv=KFold(3)
+    )
+    search.fit(X, y)
+    assert search.best_params_["columntransformer__value__embedding_dim"] in (2, 8)
+    assert search.best_score_ > 0.1
+
+
+def test_embedding_table_and_most_similar_use_cosine():
+    """most_similar ranks tokens by the cosine formula written out."""
+    vectors = {"a": [1.0, 0.0], "b": [1.0, 1.0], "c": [-1.0, 0.2], "d": [0.9, -0.1]}
+    embedder = ValueEmbedder(2, method="pretrained", vectors=vectors).fit(frame(t=["a"]))
+    similar = embedder.most_similar("a", n=2)
+    cosine = {k: np.dot(v, [1, 0]) / np.linalg.norm(v) for k, v in vectors.items() if k != "a"}
+    expected = sorted(cosine, key=cosine.get, reverse=True)[:2]
+    assert similar.index.tolist() == expected
+    assert_allclose(similar.to_numpy(), [cosine[k] for k in expected])
+    with pytest.raises(KeyError, match="'zz' has no vector of its own"):
+        embedder.most_similar("zz")
+    hashed = ValueEmbedder(3, method="hashing", random_state=0).fit(frame(t=["a"]))
+    with pytest.raises(ValueError, match="keeps no vocabulary"):
+        hashed.embedding_table()
+    looked_up = hashed.embedding_table(tokens=["a", "q"])
+    assert_array_equal(looked_up.to_numpy(), hashed.transform(frame(t=["a", "q"])))
+
+
+def test_several_columns_need_a_column_choice_for_inspection():
+    """With separate tables, embedding_table asks which column."""
+    embedder = ValueEmbedder(2, random_state=0).fit(frame(a=["x"], b=["y"]))
+    with pytest.raises(ValueError, match=r"choose column= from \['a', 'b'\]"):
+        embedder.embedding_table()
+    assert embedder.embedding_table("b").index.tolist() == ["y"]
+
+
+def test_input_frame_is_never_mutated(backend):
+    """fit and transform leave the caller's frame exactly as it was."""
+    X = backend.frame({"g": [1, 1, 2, 2], "item": ["a", None, "b", "a"]})
+    before = copy.deepcopy(backend.to_pandas(X))
+    for method in ("random", "hashing", "cooccurrence", "target"):
+        embedder = ValueEmbedder(2, method=method, group_columns="g", cv=2, random_state=0)
+        embedder.fit_transform(X, [1.0, 2.0, 3.0, 4.0])
+        embedder.transform(X)
+    assert_frame_equal(backend.to_pandas(X), before)
+
+
+def test_zero_rows_at_transform_keep_the_fitted_width():
+    """Transforming an empty frame gives (0, n_out)."""
+    embedder = ValueEmbedder(3).fit(frame(a=["x"], b=[1]))
+    assert embedder.transform(
+        frame(a=pd.Series([], dtype=object), b=pd.Series([], dtype=int))
+    ).shape == (0, 6)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.integers(-(2**63), 2**63 - 1),
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    st.sampled_from(["random", "hashing"]),
+)
+def test_property_shape_index_and_distinct_vectors(tokens, method):
+    """Rows and index are kept; distinct tokens get distinct vectors, equal ones equal."""
+    X = pd.DataFrame({"t": pd.array(tokens, dtype="Int64")}, index=np.arange(len(tokens))[::-1])
+    before = X.copy()
+    embedder = ValueEmbedder(4, method=method, random_state=0).set_output(transform="pandas")
+    out = embedder.fit_transform(X)
+    assert out.shape == (len(tokens), 4)
+    assert out.index.equals(X.index)
+    assert_frame_equal(X, before)
+    by_token = {}
+    for token, row in zip(tokens, out.to_numpy(), strict=True):
+        by_token.setdefault(token, set()).add(tuple(row))
+    assert all(len(rows) == 1 for rows in by_token.values())
+    assert len({next(iter(rows)) for rows in by_token.values()}) == len(by_token)
