@@ -10,6 +10,9 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.extmath import randomized_svd
 
+# Up to this many rows (or columns), an exact dense SVD is cheap.
+_DENSE_SVD_LIMIT = 1000
+
 
 def window_pairs(codes, order, same_sequence, window):
     """Word/context pairs of rows at most ``window`` rows apart in one sequence.
@@ -45,6 +48,11 @@ def window_pairs(codes, order, same_sequence, window):
     return np.concatenate(words), np.concatenate(contexts), np.concatenate(weights)
 
 
+def count_matrix(words, contexts, weights, shape):
+    """Sparse word x context matrix summing the weights of repeated pairs."""
+    return sp.csr_matrix((weights, (words, contexts)), shape=shape)
+
+
 def ppmi(counts, *, smoothing, shift):
     """Positive (shifted) PMI of a sparse word x context count matrix.
 
@@ -75,6 +83,8 @@ def ppmi(counts, *, smoothing, shift):
 def svd_vectors(matrix, dim, *, eigenvalue_weight, normalize, random_state):
     """Rows of ``U * S**eigenvalue_weight`` from a rank-``dim`` truncated SVD.
 
+    Exact (LAPACK) for small matrices, randomized (Halko et al.) for large ones.
+
     When the matrix has rank below ``dim`` (tiny vocabularies), the missing dimensions
     are zero. Rows with no counts stay zero, also after normalisation.
     """
@@ -82,8 +92,13 @@ def svd_vectors(matrix, dim, *, eigenvalue_weight, normalize, random_state):
     rank = min(dim, n_rows, n_cols)
     vectors = np.zeros((n_rows, dim))
     if rank > 0 and matrix.nnz:
-        if rank < min(n_rows, n_cols) - 1:
-            u, s, _ = randomized_svd(matrix, rank, n_iter=5, random_state=random_state)
+        if min(n_rows, n_cols) > _DENSE_SVD_LIMIT:
+            # Sparse products dominate the fit: float32 halves their memory traffic, and
+            # three power iterations are ample for PPMI's fast-decaying spectrum.
+            u, s, _ = randomized_svd(
+                matrix.astype(np.float32), rank, n_iter=3, random_state=random_state
+            )
+            u, s = u.astype(np.float64), s.astype(np.float64)
         else:
             u, s, _ = np.linalg.svd(matrix.toarray(), full_matrices=False)
             u, s = u[:, :rank], s[:rank]

@@ -37,6 +37,14 @@ class TokenColumn:
     def __len__(self):
         return self.missing.size
 
+    def slice(self, start, stop):
+        """Rows ``start:stop``, without copying."""
+        if isinstance(self.values, np.ndarray):
+            values = self.values[start:stop]
+        else:
+            values = self.values.slice(start, stop - start)
+        return TokenColumn(self.name, self.kind, values, self.missing[start:stop])
+
 
 def read_tokens(X, j, *, allow_missing=True):
     """Read column ``j`` of a validated container as a :class:`TokenColumn`.
@@ -148,7 +156,10 @@ class TokenLookup:
             self._index = pd.Index(vocabulary)
 
     def codes(self, tokens):
-        """Row of each token in the vocabulary, ``-1`` for absent and missing tokens."""
+        """Row of each token in the vocabulary, ``-1`` for absent tokens.
+
+        Codes at missing rows are meaningless: callers mask them.
+        """
         if tokens.kind != self.kind:
             raise TypeError(
                 f"Column {tokens.name!r} holds {tokens.kind} tokens, but {self.kind} "
@@ -167,7 +178,6 @@ class TokenLookup:
             shifted = np.full(values.size, self._dense.size - 1, dtype=np.int64)
             np.subtract(values, self._low, out=shifted, where=in_range)
             codes = self._dense.take(shifted)
-        codes[tokens.missing] = -1
         return codes
 
     def __getstate__(self):

@@ -1,5 +1,7 @@
 """ValueEmbedder: token-ID columns to dense vectors from a lookup table."""
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from numbers import Integral, Real
 
 import numpy as np
@@ -17,7 +19,8 @@ from . import _columns, _cooccurrence, _hashing, _target_encoding, _tokens
 INFREQUENT, MISSING, UNKNOWN, ZEROS = range(4)
 N_SPECIAL = 4
 _SPECIAL_NAMES = ["<infrequent>", "<missing>", "<unknown>", "<zeros>"]
-_METHODS_WITH_VOCABULARY = {"random", "cooccurrence", "target"}
+# Below this many rows per thread, threads cost more than they save.
+_MIN_BLOCK = 50_000
 
 
 class ValueEmbedder(TransformerMixin, BaseEstimator):
@@ -108,6 +111,10 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
         Validated in ``fit``.
     dtype : {"float64", "float32"}, default="float64"
         Output dtype (and table dtype).
+    n_threads : int, default=None
+        Threads ``transform`` splits inputs of 100,000 rows or more across (the lookups
+        and the gather release the GIL). None uses every available core; 1 disables
+        threading. Results do not depend on it.
     random_state : int, RandomState instance or None, default=None
         Seeds the random table, the hashing seed, the randomized SVD and the ``cv``
         shuffling. Use an int for results that are reproducible across calls.
@@ -197,6 +204,7 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
             StrOptions({"float64", "float32"}),
             Options(type, {np.float64, np.float32}),
         ],
+        "n_threads": [Interval(Integral, 1, None, closed="left"), None],
         "random_state": ["random_state"],
     }
 
@@ -221,6 +229,7 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
         smooth="auto",
         vectors=None,
         dtype="float64",
+        n_threads=None,
         random_state=None,
     ):
         self.embedding_dim = embedding_dim
@@ -241,6 +250,7 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
         self.smooth = smooth
         self.vectors = vectors
         self.dtype = dtype
+        self.n_threads = n_threads
         self.random_state = random_state
 
     # --- fit ------------------------------------------------------------------------
@@ -455,25 +465,29 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
 
     # --- row codes ------------------------------------------------------------------
 
-    def _rows(self, tokens, column, *, check_unknown=True):
-        """Row of every token of one column within its table (policies applied)."""
+    def _rows(self, tokens, column, *, check_unknown=True, offset=0):
+        """Row of every token of one column in its table, plus ``offset``.
+
+        Unknown and missing tokens get the special rows their policies name.
+        """
         table = self.column_tables_[column]
         n = self.n_token_rows_[table]
         found = self.lookups_[table].codes(tokens)
-        unknown = (found < 0) & ~tokens.missing
-        token_rows = self.token_rows_[table]
-        rows = token_rows.take(np.maximum(found, 0)) if token_rows.size else found
-        if unknown.any():
-            if check_unknown and self.handle_unknown == "error":
+        if check_unknown and self.handle_unknown == "error":
+            unknown = (found < 0) & ~tokens.missing
+            if unknown.any():
                 raise ValueError(
                     f"Column {tokens.name!r} has {int(unknown.sum())} row(s) with tokens "
                     f"unseen during fit: {_tokens.preview_tokens(tokens, unknown)}. Use "
                     "handle_unknown='vector' or 'zeros' to embed them."
                 )
-            special = UNKNOWN if self.handle_unknown == "vector" else ZEROS
-            rows[unknown] = n + special
+        # The lookup's -1 (absent) takes the final entry: the unknown policy's row.
+        unknown_row = n + (UNKNOWN if self.handle_unknown == "vector" else ZEROS)
+        rows = np.append(self.token_rows_[table], unknown_row) + offset
+        rows = rows.take(found)
         if tokens.missing.any():
-            rows[tokens.missing] = n + (MISSING if self.handle_missing == "vector" else ZEROS)
+            special = MISSING if self.handle_missing == "vector" else ZEROS
+            rows[tokens.missing] = offset + n + special
         return rows
 
     # --- transform ------------------------------------------------------------------
@@ -495,14 +509,35 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         X = _columns.check_input(self, X, reset=False)
         token_columns = [self._read_fitted(X, c) for c in range(self.token_columns_.size)]
-        if self.method == "hashing":
-            table, rows = self._hashed_rows(token_columns)
+        n_samples = X.shape[0]
+        out = np.empty((n_samples, len(token_columns) * self.embedding_dim), self._dtype())
+
+        def embed(start, stop):
+            chunk = [tokens.slice(start, stop) for tokens in token_columns]
+            self._gather(*self._table_and_rows(chunk), out=out[start:stop])
+
+        # Row blocks run in threads: the lookups and np.take release the GIL. An unknown
+        # token error must count every row, so that policy runs in one block.
+        n_threads = 1 if self.handle_unknown == "error" else _n_threads(self.n_threads)
+        bounds = np.linspace(0, n_samples, min(n_threads, n_samples // _MIN_BLOCK) + 1)
+        bounds = bounds.astype(int) if n_samples >= 2 * _MIN_BLOCK else np.array([0, n_samples])
+        if bounds.size == 2:
+            embed(0, n_samples)
         else:
-            table = self.embeddings_
-            rows = np.empty((X.shape[0], len(token_columns)), dtype=np.intp)
-            for c, tokens in enumerate(token_columns):
-                rows[:, c] = self._rows(tokens, c) + self.table_offsets_[self.column_tables_[c]]
-        return self._gather(table, rows)
+            with ThreadPoolExecutor(bounds.size - 1) as pool:
+                list(pool.map(embed, bounds[:-1], bounds[1:]))
+        return out
+
+    def _table_and_rows(self, token_columns):
+        """The table to gather from and each row's index into it, per token column."""
+        if self.method == "hashing":
+            return self._hashed_rows(token_columns)
+        rows = np.empty((len(token_columns[0]), len(token_columns)), dtype=np.intp)
+        for c, tokens in enumerate(token_columns):
+            rows[:, c] = self._rows(
+                tokens, c, offset=self.table_offsets_[self.column_tables_[c]]
+            )
+        return self.embeddings_, rows
 
     def _read_fitted(self, X, c):
         tokens = _tokens.read_tokens(
@@ -518,9 +553,10 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
             )
         return tokens
 
-    def _gather(self, table, rows):
+    def _gather(self, table, rows, out=None):
         n_samples, n_columns = rows.shape
-        out = np.empty((n_samples, n_columns * self.embedding_dim), dtype=table.dtype)
+        if out is None:
+            out = np.empty((n_samples, n_columns * self.embedding_dim), dtype=table.dtype)
         # One take into a (n, columns, d) view of the C-ordered output: no temporaries.
         out3 = out.reshape(n_samples, n_columns, self.embedding_dim)
         np.take(table, rows, axis=0, out=out3, mode="clip")
@@ -584,9 +620,7 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
             words, contexts, weights = (
                 np.concatenate(part) for part in zip(*triples[table], strict=True)
             )
-            counts = _cooccurrence.sp.coo_matrix(
-                (weights, (words, contexts)), shape=(size, n_contexts)
-            )
+            counts = _cooccurrence.count_matrix(words, contexts, weights, (size, n_contexts))
             matrix = _cooccurrence.ppmi(
                 counts, smoothing=self.context_smoothing, shift=self.shift
             )
@@ -644,9 +678,7 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
         n_token_rows = self.n_token_rows_
         prior = (y[:, None] <= self.target_thresholds_[None, :]).mean(axis=0)
         # Rows no validation fold covers keep the prior (or zeros where policy says so).
-        rows = np.empty((y.size, len(token_columns)), dtype=np.intp)
-        for c, tokens in enumerate(token_columns):
-            rows[:, c] = self._rows(tokens, c) + self.table_offsets_[self.column_tables_[c]]
+        _, rows = self._table_and_rows(token_columns)
         out = self._gather(self.embeddings_, rows)
         out3 = out.reshape(y.size, len(token_columns), -1)
         zeros_rows = np.isin(rows, self.table_offsets_ + np.array(n_token_rows) + ZEROS)
@@ -885,3 +917,10 @@ def _pretrained_table(vectors):
     if sorted_keys.size > 1 and (sorted_keys[1:] == sorted_keys[:-1]).any():
         raise ValueError("Pretrained vectors have duplicated tokens as keys.")
     return sorted_keys, matrix[order], key_column.kind
+
+
+def _n_threads(n_threads):
+    if n_threads is not None:
+        return n_threads
+    available = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    return len(available) if available else (os.cpu_count() or 1)

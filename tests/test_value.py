@@ -560,3 +560,26 @@ def test_property_shape_index_and_distinct_vectors(tokens, method):
         by_token.setdefault(token, set()).add(tuple(row))
     assert all(len(rows) == 1 for rows in by_token.values())
     assert len({next(iter(rows)) for rows in by_token.values()}) == len(by_token)
+
+
+def test_float32_output_equals_float64_rounded():
+    """dtype='float32' gives the float64 vectors rounded to float32."""
+    X = frame(item=["a", "b", None, "c"])
+    wide = ValueEmbedder(5, random_state=0).fit_transform(X)
+    narrow = ValueEmbedder(5, dtype="float32", random_state=0).fit_transform(X)
+    assert narrow.dtype == np.float32
+    assert_array_equal(narrow, wide.astype(np.float32))
+
+
+@pytest.mark.parametrize("method", ["random", "hashing"])
+def test_threaded_transform_equals_single_threaded(method):
+    """Splitting a large input across threads changes nothing in the output."""
+    rng = np.random.default_rng(0)
+    X = frame(
+        a=rng.integers(0, 5000, size=120_000),
+        b=pd.Series(rng.choice(["x", "y", None], size=120_000), dtype="str"),
+    )
+    embedder = ValueEmbedder(3, method=method, random_state=0).fit(X[:1000])
+    threaded = embedder.set_params(n_threads=3).transform(X)
+    single = embedder.set_params(n_threads=1).transform(X)
+    assert_array_equal(threaded, single)
