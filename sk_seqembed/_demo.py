@@ -16,10 +16,13 @@ from sklearn.metrics import mean_absolute_error, r2_score, root_mean_squared_err
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, OrdinalEncoder
 
+from ._value import ValueEmbedder
 from .datasets import load_flights
 
 TEST_START = pd.Timestamp("2013-11-01")
 TOKENS = ["carrier", "origin", "dest"]
+# High-cardinality ids: too many values for one-hot or ordinal codes to help.
+IDS = ["tailnum", "flight"]
 CALENDAR = ["month", "weekday", "hour"]
 
 
@@ -55,6 +58,13 @@ def make_models():
             ("distance", "passthrough", ["distance"]),
         ]
     )
+    embedded = ColumnTransformer(
+        [
+            ("value", ValueEmbedder(4, method="target", random_state=0), TOKENS + IDS),
+            ("calendar", _calendar(), ["sched_dep"]),
+            ("distance", "passthrough", ["distance"]),
+        ]
+    )
     return {
         "mean (DummyRegressor)": DummyRegressor(),
         "one-hot ids + one-hot calendar, Ridge": make_pipeline(linear, Ridge(alpha=1.0)),
@@ -63,6 +73,9 @@ def make_models():
             HistGradientBoostingRegressor(
                 categorical_features=[0, 1, 2], max_iter=200, random_state=0
             ),
+        ),
+        "ValueEmbedder(target) ids + calendar ints, HistGB": make_pipeline(
+            embedded, HistGradientBoostingRegressor(max_iter=200, random_state=0)
         ),
     }
 
