@@ -62,6 +62,8 @@ def ppmi(counts, *, smoothing, shift):
     """
     counts = sp.csr_matrix(counts, dtype=np.float64)
     counts.sum_duplicates()
+    if counts.nnz == 0:
+        return counts
     row_totals = np.asarray(counts.sum(axis=1)).ravel()
     smoothed = np.asarray(counts.sum(axis=0)).ravel() ** smoothing
     context_prob = smoothed / smoothed.sum()

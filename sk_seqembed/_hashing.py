@@ -19,7 +19,10 @@ _KIND_SALT = {
     _columns.BOOLEAN: np.uint64(0x13198A2E03707344),
     _columns.STRING: np.uint64(0xA4093822299F31D0),
 }
+# The missing vector spreads its key with another lane stride: a token key equal to it
+# still differs in every lane but the first, so no token can share its vector.
 MISSING_KEY = np.uint64(0x082EFA98EC4E6C89)
+MISSING_STRIDE = np.uint64(0xD1B54A32D192ED03)
 _SIPHASH_KEY = "sk_seqembed_v001"  # 16 characters, as SipHash needs
 
 
@@ -54,14 +57,14 @@ def token_keys(tokens):
     return splitmix64(raw ^ _KIND_SALT[tokens.kind]), inverse
 
 
-def hashed_vectors(keys, seed, dim, dtype):
+def hashed_vectors(keys, seed, dim, dtype, stride=_GOLDEN):
     """Gaussian vectors of shape (len(keys), dim), scaled by 1/sqrt(dim).
 
-    Row ``i`` depends only on ``keys[i]``, ``seed`` and ``dim``.
+    Row ``i`` depends only on ``keys[i]``, ``seed``, ``dim`` and the lane ``stride``.
     """
     keys = splitmix64(np.asarray(keys, dtype=np.uint64) ^ np.uint64(seed))
     n_pairs = (dim + 1) // 2
-    lanes = np.arange(2 * n_pairs, dtype=np.uint64) * _GOLDEN
+    lanes = np.arange(2 * n_pairs, dtype=np.uint64) * stride
     with np.errstate(over="ignore"):
         bits = splitmix64(keys[:, None] + lanes[None, :])
     # Top 53 bits give uniforms in (0, 1]; Box-Muller turns pairs into two normals.

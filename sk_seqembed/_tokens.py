@@ -160,6 +160,8 @@ class TokenLookup:
 
         Codes at missing rows are meaningless: callers mask them.
         """
+        if self.vocabulary.size == 0:
+            return np.full(len(tokens), -1, dtype=np.intp)
         if tokens.kind != self.kind:
             raise TypeError(
                 f"Column {tokens.name!r} holds {tokens.kind} tokens, but {self.kind} "

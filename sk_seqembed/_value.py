@@ -13,7 +13,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, RealNotInt, StrOptions
 from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d
 
-from . import _columns, _cooccurrence, _hashing, _target_encoding, _tokens
+from . import _columns, _cooccurrence, _groups, _hashing, _target_encoding, _tokens
 
 # Each table ends with these special rows, after one row per vocabulary token.
 INFREQUENT, MISSING, UNKNOWN, ZEROS = range(4)
@@ -35,6 +35,8 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
     embedding_dim : int, default=16
         Number of output features per token column. For ``method="pretrained"`` the
         given vectors are reduced to this width with PCA (it may not exceed their width).
+        For ``method="cooccurrence"``, dimensions beyond the rank of the PMI matrix (at
+        most the vocabulary size plus the missing and infrequent tokens) are zero.
     method : {"random", "hashing", "cooccurrence", "target", "pretrained"}, \
             default="random"
         How token vectors are made:
@@ -139,7 +141,8 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
     embeddings_ : ndarray of shape (n_table_rows, embedding_dim)
         All tables stacked; see :meth:`embedding_table` for a readable view.
     hash_seed_ : int
-        ``hashing``: the seed drawn from ``random_state`` in fit.
+        Seed drawn from ``random_state`` in fit: the hashing seed, and the shuffling
+        seed of an int ``cv``.
     target_thresholds_ : ndarray of shape (embedding_dim,)
         ``target``: the quantiles of ``y`` the vectors are defined on.
 
@@ -161,7 +164,9 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
     - Output dtype is ``dtype``; the output has ``embedding_dim`` columns per token
       column, in input column order.
     - ``fit_transform`` with ``method="target"`` differs from ``fit().transform()`` on
-      purpose: it cross-fits, as ``TargetEncoder`` does.
+      purpose: it cross-fits, as ``TargetEncoder`` does. Each fold's fractions and prior
+      come from its training rows only; the thresholds (quantiles of ``y``) are fitted
+      once on all of ``y``, which reveals the target's distribution but no row's value.
 
     Examples
     --------
@@ -182,7 +187,7 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
         "method": [StrOptions({"random", "hashing", "cooccurrence", "target", "pretrained"})],
         "shared_vocabulary": ["boolean"],
-        "group_columns": [str, Integral, list, None],
+        "group_columns": [str, Integral, list, tuple, np.ndarray, None],
         "handle_missing": [StrOptions({"vector", "zeros", "error"})],
         "handle_unknown": [StrOptions({"vector", "zeros", "error"})],
         "min_frequency": [
@@ -273,6 +278,7 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
         self._fit(X, y)
         return self
 
+    @_fit_context(prefer_skip_nested_validation=True)
     def fit_transform(self, X, y=None, **fit_params):
         """Fit, then embed ``X``; cross-fitted for ``method="target"``.
 
@@ -289,11 +295,13 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
         """
         if self.method != "target":
             return super().fit_transform(X, y, **fit_params)
-        self._validate_params()
         X, token_columns, y = self._fit(X, y)
         return self._cross_fitted(X, token_columns, y)
 
     def _fit(self, X, y):
+        # A refit with other parameters must not keep the previous fit's attributes.
+        for attribute in [name for name in vars(self) if name.endswith("_")]:
+            delattr(self, attribute)
         X = _columns.check_input(self, X, reset=True)
         self._check_method_parameters()
         y = self._check_target(X, y)
@@ -309,18 +317,19 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
         token_columns = [
             _tokens.read_tokens(X, j, allow_missing=allow_missing) for j in self.token_columns_
         ]
-        self.token_kinds_ = [tokens.kind for tokens in token_columns]
+        pretrained = _read_pretrained(self.vectors) if self.method == "pretrained" else None
         self.column_tables_ = self._assign_tables(token_columns)
+        token_columns = self._settle_all_missing(token_columns, pretrained)
         self.hash_seed_ = int(random_state.randint(np.iinfo(np.int32).max))
         if self.method == "hashing":
             self.vocabularies_ = self.infrequent_tokens_ = None
             self.embeddings_ = None
             return X, token_columns, y
-        if self.method == "pretrained":
-            self._fit_pretrained_vocabulary(token_columns)
+        if pretrained is not None:
+            tables = [self._fit_pretrained_table(token_columns, *pretrained)]
         else:
             self._fit_vocabularies(token_columns)
-        tables = self._fit_tables(X, token_columns, y, random_state)
+            tables = self._fit_tables(X, token_columns, y, random_state)
         self.table_offsets_ = np.cumsum([0] + [table.shape[0] for table in tables])[:-1]
         self.embeddings_ = np.vstack(tables).astype(self._dtype())
         return X, token_columns, y
@@ -370,6 +379,8 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
         if groups is None:
             return np.empty(0, dtype=int)
         groups = [groups] if isinstance(groups, (str, Integral)) else list(groups)
+        if any(isinstance(group, (bool, np.bool_)) for group in groups):
+            raise ValueError(f"group_columns must name columns or positions, got {groups!r}.")
         names = list(_columns.output_prefixes(self))
         resolved = []
         for group in groups:
@@ -389,18 +400,45 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
                 )
         return np.unique(resolved)
 
+    def _shares_tables(self):
+        return self.shared_vocabulary or self.method == "pretrained"
+
     def _assign_tables(self, token_columns):
         """Table of each token column: one shared table, or one each."""
-        if not (self.shared_vocabulary or self.method == "pretrained"):
+        if not self._shares_tables():
             return np.arange(len(token_columns))
-        kinds = {tokens.kind for tokens in token_columns}
-        if len(kinds) > 1:
-            described = {tokens.name: tokens.kind for tokens in token_columns}
+        described = {t.name: t.kind for t in token_columns if not t.missing.all()}
+        if len(set(described.values())) > 1:
             raise TypeError(
                 "Columns sharing a vocabulary must hold tokens of one kind: uniformly "
                 f"strings or numbers. Got {described}."
             )
         return np.zeros(len(token_columns), dtype=int)
+
+    def _settle_all_missing(self, token_columns, pretrained):
+        """Give columns without a single token a kind, and record every column's kind.
+
+        In a shared table they take the other columns' kind (the pretrained keys' kind);
+        alone, their kind is ``"null"`` and any kind of token is accepted (as unknown)
+        at transform time.
+        """
+        present = [t.kind for t in token_columns if not t.missing.all()]
+        if pretrained is not None:
+            common = pretrained[2]
+        else:
+            common = present[0] if present else _columns.INTEGER
+        settled, self.token_kinds_ = [], []
+        for tokens in token_columns:
+            if not tokens.missing.all():
+                settled.append(tokens)
+                self.token_kinds_.append(tokens.kind)
+            elif self._shares_tables():
+                settled.append(_tokens.all_missing(tokens.name, common, len(tokens)))
+                self.token_kinds_.append(common)
+            else:
+                settled.append(tokens)
+                self.token_kinds_.append(_columns.NULL)
+        return settled
 
     def _table_columns(self, table):
         return np.flatnonzero(self.column_tables_ == table)
@@ -408,7 +446,7 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
     def _fit_vocabularies(self, token_columns):
         """Vocabulary, infrequent split and token -> row map of every table."""
         self.vocabularies_, self.infrequent_tokens_, self.token_rows_ = [], [], []
-        self.n_token_rows_ = []
+        self.n_token_rows_, self.lookups_ = [], []
         for table in range(self.column_tables_.max() + 1):
             columns = [token_columns[c] for c in self._table_columns(table)]
             vocabulary, counts = _tokens.merge_counts(
@@ -418,14 +456,14 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
             n_frequent = int(frequent.sum())
             rows = np.full(vocabulary.size, n_frequent + INFREQUENT, dtype=np.intp)
             rows[frequent] = np.arange(n_frequent)
+            kind = columns[0].kind
+            self.lookups_.append(_tokens.TokenLookup(vocabulary, kind))
+            # Public attributes show tokens as the user wrote them (booleans as bool).
+            vocabulary = _tokens.tokens_as_python(vocabulary, kind)
             self.vocabularies_.append(vocabulary)
             self.n_token_rows_.append(n_frequent)
             self.infrequent_tokens_.append(vocabulary[~frequent])
             self.token_rows_.append(rows)
-        self.lookups_ = [
-            _tokens.TokenLookup(vocabulary, token_columns[self._table_columns(t)[0]].kind)
-            for t, vocabulary in enumerate(self.vocabularies_)
-        ]
 
     def _frequent(self, counts, n_rows):
         frequent = np.ones(counts.size, dtype=bool)
@@ -453,11 +491,10 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
                 table[n + ZEROS] = 0.0
         elif self.method == "cooccurrence":
             tables = self._cooccurrence_tables(X, token_columns, n_token_rows, random_state)
-        elif self.method == "target":
-            tables = self._target_tables(token_columns, y, n_token_rows, rows=None)
         else:
-            tables = [self._pretrained_table]
-            del self._pretrained_table
+            tables, self.target_thresholds_ = self._target_tables(
+                token_columns, y, n_token_rows, rows=np.arange(y.size)
+            )
         for t, (table, n) in enumerate(zip(tables, n_token_rows, strict=True)):
             if self.infrequent_tokens_[t].size:
                 table[n + UNKNOWN] = table[n + INFREQUENT]
@@ -518,7 +555,8 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
 
         # Row blocks run in threads: the lookups and np.take release the GIL. An unknown
         # token error must count every row, so that policy runs in one block.
-        n_threads = 1 if self.handle_unknown == "error" else _n_threads(self.n_threads)
+        counts_unknown = self.handle_unknown == "error" and self.method != "hashing"
+        n_threads = 1 if counts_unknown else _n_threads(self.n_threads)
         bounds = np.linspace(0, n_samples, min(n_threads, n_samples // _MIN_BLOCK) + 1)
         bounds = bounds.astype(int) if n_samples >= 2 * _MIN_BLOCK else np.array([0, n_samples])
         if bounds.size == 2:
@@ -543,15 +581,16 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
         tokens = _tokens.read_tokens(
             X, self.token_columns_[c], allow_missing=self.handle_missing != "error"
         )
-        if tokens.kind != self.token_kinds_[c] and tokens.missing.all():
-            # An all-missing (or empty) column has no kind of its own.
-            return _tokens.all_missing(tokens.name, self.token_kinds_[c], tokens.missing.size)
-        if tokens.kind != self.token_kinds_[c]:
-            raise TypeError(
-                f"Column {tokens.name!r} holds {tokens.kind} tokens, but "
-                f"{self.token_kinds_[c]} tokens were seen during fit."
-            )
-        return tokens
+        fitted_kind = self.token_kinds_[c]
+        if tokens.kind == fitted_kind or fitted_kind == _columns.NULL:
+            # A column that was all missing in fit has no kind: any token is unknown.
+            return tokens
+        if tokens.missing.all():
+            return _tokens.all_missing(tokens.name, fitted_kind, len(tokens))
+        raise TypeError(
+            f"Column {tokens.name!r} holds {tokens.kind} tokens, but {fitted_kind} tokens "
+            "were seen during fit."
+        )
 
     def _gather(self, table, rows, out=None):
         n_samples, n_columns = rows.shape
@@ -569,11 +608,12 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
         for c, tokens in enumerate(token_columns):
             seed = self.hash_seed_ + (0 if self.shared_vocabulary else 7919 * c)
             keys, inverse = _hashing.token_keys(tokens)
-            vectors = _hashing.hashed_vectors(
-                np.append(keys, _hashing.MISSING_KEY), seed, dim, dtype
+            missing = _hashing.hashed_vectors(
+                [_hashing.MISSING_KEY], seed, dim, dtype, stride=_hashing.MISSING_STRIDE
             )
             if self.handle_missing == "zeros":
-                vectors[-1] = 0.0
+                missing[:] = 0.0
+            vectors = np.vstack([_hashing.hashed_vectors(keys, seed, dim, dtype), missing])
             parts.append(vectors)
             rows.append(np.where(inverse < 0, keys.size, inverse) + offset)
             offset += vectors.shape[0]
@@ -642,63 +682,94 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
         n_samples = X.shape[0]
         if self.group_columns_.size == 0:
             return np.arange(n_samples), lambda offset: np.ones(n_samples - offset, bool)
-        keys = [_group_codes(_tokens.read_tokens(X, j)) for j in self.group_columns_]
-        group = keys[0] if len(keys) == 1 else pd.factorize(pd.MultiIndex.from_arrays(keys))[0]
+        group = _groups.group_codes(X, self.group_columns_)
         order = np.argsort(group, kind="stable")
         ordered = group[order]
         return order, lambda offset: ordered[:-offset] == ordered[offset:]
 
     def _target_tables(self, token_columns, y, n_token_rows, rows):
-        """Shrunk CDF tables, from the rows ``rows`` (all when None)."""
-        if rows is None:
-            self.target_thresholds_ = _target_encoding.target_thresholds(y, self.embedding_dim)
-            rows = np.arange(y.size)
+        """Shrunk CDF tables, thresholds and prior from the target of ``rows`` only."""
+        thresholds = _target_encoding.target_thresholds(y[rows], self.embedding_dim)
+        prior = (y[rows, None] <= thresholds[None, :]).mean(axis=0)
         codes = self._token_codes_for_fit(token_columns)
-        prior = (y[rows, None] <= self.target_thresholds_[None, :]).mean(axis=0)
         tables = []
         for table, n in enumerate(n_token_rows):
             columns = self._table_columns(table)
             table_codes = np.concatenate([codes[c][rows] for c in columns])
             table_y = np.tile(y[rows], columns.size)
             totals, below = _target_encoding.cdf_counts(
-                table_codes, table_y, self.target_thresholds_, n + N_SPECIAL
+                table_codes, table_y, thresholds, n + N_SPECIAL
             )
             vectors = _target_encoding.shrunk_cdf(totals, below, prior, self.smooth)
             vectors[n + UNKNOWN] = prior
             vectors[n + ZEROS] = 0.0
             tables.append(vectors)
-        return tables
+        return tables, thresholds
 
     def _cross_fitted(self, X, token_columns, y):
         """Each validation fold embedded with tables fitted on its training rows only."""
-        cv = self.cv
-        if isinstance(cv, Integral):
-            cv = KFold(cv, shuffle=True, random_state=self.hash_seed_)
-        cv = check_cv(cv, y, classifier=False)
-        n_token_rows = self.n_token_rows_
-        prior = (y[:, None] <= self.target_thresholds_[None, :]).mean(axis=0)
-        # Rows no validation fold covers keep the prior (or zeros where policy says so).
+        splits = self._checked_splits(X, y)
         _, rows = self._table_and_rows(token_columns)
         out = self._gather(self.embeddings_, rows)
         out3 = out.reshape(y.size, len(token_columns), -1)
-        zeros_rows = np.isin(rows, self.table_offsets_ + np.array(n_token_rows) + ZEROS)
-        out3[:] = np.where(zeros_rows[:, :, None], 0.0, prior.astype(out.dtype))
-        for train, validation in cv.split(np.empty((y.size, 1)), y):
-            tables = self._target_tables(token_columns, y, n_token_rows, rows=train)
+        # Rows no validation fold covers get the quantile levels, the fractions any
+        # token has under the prior, computed from no row's target (or zeros by policy).
+        levels = np.arange(1, self.embedding_dim + 1) / (self.embedding_dim + 1)
+        zero_rows = np.isin(rows, self.table_offsets_ + np.array(self.n_token_rows_) + ZEROS)
+        out3[:] = np.where(zero_rows[:, :, None], 0.0, levels.astype(out.dtype))
+        for train, validation in splits:
+            tables, _ = self._target_tables(token_columns, y, self.n_token_rows_, rows=train)
             fold = np.vstack(tables).astype(out.dtype)
             out3[validation] = fold[rows[validation]]
         return out
 
-    def _fit_pretrained_vocabulary(self, token_columns):
-        vocabulary, matrix, kind = _pretrained_table(self.vectors)
+    def _checked_splits(self, X, y):
+        """The cv splits, refused unless validation folds are disjoint and apart from train."""
+        cv = self.cv
+        if isinstance(cv, Integral):
+            cv = KFold(cv, shuffle=True, random_state=self.hash_seed_)
+        cv = check_cv(cv, y, classifier=False)
+        n_samples = y.size
+        splits = [
+            (np.asarray(a), np.asarray(b)) for a, b in cv.split(np.empty((n_samples, 1)), y)
+        ]
+        validated = np.zeros(n_samples, dtype=int)
+        for train, validation in splits:
+            for indices in (train, validation):
+                if indices.size and (indices.min() < 0 or indices.max() >= n_samples):
+                    raise ValueError(
+                        f"cv yields indices outside [0, {n_samples}): each split must index "
+                        "the rows of X."
+                    )
+            if np.intersect1d(train, validation).size:
+                raise ValueError(
+                    "cv yields a split whose training and validation rows overlap: rows "
+                    "would see their own target. Use disjoint splits (KFold, "
+                    "TimeSeriesSplit, ...)."
+                )
+            np.add.at(validated, validation, 1)
+        if (validated > 1).any():
+            raise ValueError(
+                "cv yields validation folds that overlap (e.g. RepeatedKFold): each row "
+                "must be validated at most once for cross-fitting."
+            )
+        return splits
+
+    def _fit_pretrained_table(self, token_columns, vocabulary, matrix, kind):
+        """The pretrained table (PCA-reduced if asked) and its vocabulary."""
         width = matrix.shape[1]
         if self.embedding_dim > width:
             raise ValueError(
                 f"embedding_dim={self.embedding_dim} exceeds the width {width} of the "
-                "pretrained vectors; choose embedding_dim <= {width}."
+                f"pretrained vectors; choose embedding_dim <= {width}."
+            )
+        if self.embedding_dim < width and self.embedding_dim > vocabulary.size:
+            raise ValueError(
+                f"embedding_dim={self.embedding_dim} needs at least as many pretrained "
+                f"vectors to reduce them with PCA; got {vocabulary.size}."
             )
         for tokens in token_columns:
-            if tokens.kind != kind:
+            if tokens.kind != kind and not tokens.missing.all():
                 raise TypeError(
                     f"Column {tokens.name!r} holds {tokens.kind} tokens but the pretrained "
                     f"vectors are keyed by {kind} tokens."
@@ -712,12 +783,13 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
         table[:n] = matrix
         table[n + MISSING] = table[n + UNKNOWN] = matrix.mean(axis=0)
         table[n + INFREQUENT] = matrix.mean(axis=0)
-        self._pretrained_table = table
         self.vocabularies_ = [vocabulary]
         self.infrequent_tokens_ = [vocabulary[:0]]
         self.token_rows_ = [np.arange(n)]
         self.n_token_rows_ = [n]
         self.lookups_ = [_tokens.TokenLookup(vocabulary, kind)]
+        self.vocabularies_ = [_tokens.tokens_as_python(vocabulary, kind)]
+        return table
 
     # --- names, inspection, tags ----------------------------------------------------
 
@@ -781,6 +853,8 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
             return pd.DataFrame(
                 self.embeddings_[rows], index=pd.Index(index, name=name), columns=names
             )
+        if isinstance(tokens, (str, bytes)) or not np.iterable(tokens):
+            tokens = [tokens]
         frame = pd.DataFrame({name: pd.Series(list(tokens), dtype=object)})
         token_column = _tokens.read_tokens(frame, 0)
         if token_column.kind != self.token_kinds_[c] and not token_column.missing.all():
@@ -865,24 +939,15 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
         return tags
 
 
-def _group_codes(tokens):
-    """Integer group ids of a key column; missing keys form one group of their own."""
-    if tokens.kind == _columns.STRING:
-        encoded = tokens.values.dictionary_encode()
-        codes = _tokens.pc.fill_null(encoded.indices, -1).to_numpy().astype(np.intp)
-    else:
-        codes = pd.factorize(tokens.values)[0].astype(np.intp)
-    codes[tokens.missing] = -1
-    return codes
-
-
-def _pretrained_table(vectors):
+def _read_pretrained(vectors):
     """(sorted keys, matrix, key kind) from a dict, a DataFrame or KeyedVectors-like."""
     if isinstance(vectors, pd.DataFrame):
         keys, matrix = list(vectors.index), vectors.to_numpy()
     elif isinstance(vectors, dict):
         keys = list(vectors)
-        matrix = [np.asarray(vector, dtype=np.float64).ravel() for vector in vectors.values()]
+        matrix = [np.asarray(vector, dtype=np.float64) for vector in vectors.values()]
+        if any(vector.ndim != 1 for vector in matrix):
+            raise ValueError("Pretrained vectors must each be one-dimensional.")
         widths = {vector.size for vector in matrix}
         if len(widths) > 1:
             raise ValueError(f"Pretrained vectors have different lengths: {sorted(widths)}.")
@@ -903,9 +968,8 @@ def _pretrained_table(vectors):
         raise ValueError(f"Pretrained vectors must be numeric: {exc}") from None
     if matrix.ndim != 2 or not np.isfinite(matrix).all():
         raise ValueError("Pretrained vectors must form a finite 2-D numeric table.")
-    key_column = _tokens.read_tokens(
-        pd.DataFrame({"vectors": pd.Series(keys, dtype=object)}), 0
-    )
+    key_frame = pd.DataFrame({"keys of vectors": pd.Series(keys, dtype=object)})
+    key_column = _tokens.read_tokens(key_frame, 0)
     if key_column.missing.any():
         raise ValueError("Pretrained vectors have a missing (None/NaN) token as key.")
     if key_column.kind == _columns.STRING:

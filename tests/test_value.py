@@ -1,6 +1,7 @@
 """ValueEmbedder: values checked against formulas written out, numpy and sklearn."""
 
 import copy
+import math
 import os
 import pickle
 import subprocess
@@ -64,20 +65,49 @@ def test_backends_give_identical_vectors(method):
         )
 
 
-@pytest.mark.parametrize("method", ["random", "hashing"])
-def test_booleans_never_collide_with_integers_or_strings(method):
-    """True, 1 and "1" are three tokens; in a shared vocabulary, kinds cannot mix."""
-    embedder = ValueEmbedder(6, method=method, random_state=0)
+def test_booleans_never_collide_with_integers_or_strings():
+    """True, 1 and "1" hash to three vectors; a vocabulary keeps booleans as booleans;
+    a shared vocabulary refuses to mix kinds."""
+    embedder = ValueEmbedder(6, method="hashing", random_state=0)
     flags = embedder.fit_transform(frame(t=[True, False]))
     ints = embedder.fit_transform(frame(t=[1, 0]))
     strings = embedder.fit_transform(frame(t=["1", "0"]))
-    if method == "hashing":
-        assert not np.allclose(flags, ints)
-        assert not np.allclose(ints, strings)
-    with pytest.raises(
-        TypeError, match=r"one kind: uniformly strings or numbers.*'a': 'boolean'"
-    ):
+    assert not np.isclose(flags, ints).any()
+    assert not np.isclose(ints, strings).any()
+    table = ValueEmbedder(2, random_state=0).fit(frame(t=[True, False])).embedding_table()
+    assert table.index.tolist() == [False, True] and table.index.dtype == bool
+    message = r"one kind: uniformly strings or numbers.*'a': 'boolean'"
+    with pytest.raises(TypeError, match=message):
         ValueEmbedder(shared_vocabulary=True).fit(frame(a=[True, False], b=[1, 0]))
+
+
+def _splitmix64(x):
+    mask = 2**64 - 1
+    z = (x + 0x9E3779B97F4A7C15) & mask
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+    return z ^ (z >> 31)
+
+
+@pytest.mark.parametrize("token", [0, 7, -1, 2**62 + 1])
+def test_hashing_follows_the_documented_construction(token):
+    """An integer token's vector, recomputed with Python ints from the documented steps:
+    SplitMix64 of its bits xor the kind salt, xor the seed, lanes, Box-Muller."""
+    seed, dim = 123, 5
+    embedder = ValueEmbedder(dim, method="hashing", random_state=seed).fit(frame(t=[1]))
+    out = embedder.transform(frame(t=[token]))[0]
+    key = _splitmix64((token & (2**64 - 1)) ^ 0x243F6A8885A308D3)
+    key = _splitmix64(key ^ embedder.hash_seed_)
+    uniforms = [
+        ((_splitmix64((key + lane * 0x9E3779B97F4A7C15) & (2**64 - 1)) >> 11) + 1) * 2.0**-53
+        for lane in range(6)
+    ]
+    expected = []
+    for pair in range(3):
+        radius = math.sqrt(-2 * math.log(uniforms[2 * pair]))
+        angle = 2 * math.pi * uniforms[2 * pair + 1]
+        expected += [radius * math.cos(angle), radius * math.sin(angle)]
+    assert_allclose(out, np.array(expected[:dim]) / math.sqrt(dim), rtol=1e-12)
 
 
 def test_integral_floats_are_integer_tokens_and_others_raise():
@@ -300,6 +330,31 @@ def test_cooccurrence_recovers_planted_clusters():
     assert (truth.token_cluster.loc[neighbours.index] == cluster).mean() >= 0.8
 
 
+def test_cooccurrence_unknown_is_the_centroid_and_groups_may_be_any_key():
+    """Unknown tokens get the centroid of the token vectors; float, datetime and
+    multi-column group keys work, a missing key being a group of its own."""
+    X = frame(
+        day=pd.to_datetime(
+            ["2024-01-01", "2024-01-01", None, None, "2024-01-02", "2024-01-02"]
+        ),
+        shop=[1.5, 1.5, 2.0, 2.0, 1.5, 1.5],
+        item=["a", "b", "a", "c", "b", "c"],
+    )
+    embedder = ValueEmbedder(
+        3,
+        method="cooccurrence",
+        group_columns=["day", "shop"],
+        normalize=False,
+        eigenvalue_weight=1.0,
+    ).fit(X)
+    table = embedder.embedding_table()
+    assert_allclose(embedder.transform(X.assign(item="zz"))[0], table.to_numpy().mean(axis=0))
+    # Pairs: (a, b) on day 1, (a, c) in the missing-day group, (b, c) on day 2.
+    words, reference = _ppmi_reference([["a", "b"], ["a", "c"], ["b", "c"]], 5, 0.75, 1.0)
+    vectors = table.loc[words].to_numpy()
+    assert_allclose(vectors @ vectors.T, reference @ reference.T, atol=1e-10)
+
+
 def test_cooccurrence_same_row_links_columns():
     """same_row counts tokens of other columns in the same row as context."""
     X = frame(a=["x", "y", "x", "y"], b=["p", "q", "p", "q"])
@@ -310,15 +365,17 @@ def test_cooccurrence_same_row_links_columns():
 
 
 def test_target_cross_fitting_matches_hand_computed_fractions():
-    """smooth=0: each validation row gets its token's fractions on the other folds."""
+    """smooth=0: each validation row gets its token's fractions on the other folds,
+    below thresholds that are quantiles of the other folds' targets."""
     X = frame(item=["a", "b", "a", "b", "a", "c", "a", "b"])
     y = np.array([1.0, 5.0, 2.0, 6.0, 3.0, 9.0, 4.0, 7.0])
     splits = list(KFold(2).split(X))
     embedder = ValueEmbedder(3, method="target", smooth=0.0, cv=splits)
     out = embedder.fit_transform(X, y)
-    thresholds = np.quantile(y, [0.25, 0.5, 0.75])
-    assert_allclose(embedder.target_thresholds_, thresholds)
+    levels = [0.25, 0.5, 0.75]
+    assert_allclose(embedder.target_thresholds_, np.quantile(y, levels))
     for train, validation in splits:
+        thresholds = np.quantile(y[train], levels)
         below = pd.DataFrame(y[train, None] <= thresholds, index=X["item"].iloc[train])
         fractions = below.groupby(level=0).mean()
         fold_prior = (y[train, None] <= thresholds).mean(axis=0)
@@ -327,20 +384,48 @@ def test_target_cross_fitting_matches_hand_computed_fractions():
             expected = fractions.loc[token] if token in fractions.index else fold_prior
             assert_allclose(out[row], expected)
     # transform uses tables fitted on every row.
-    full = pd.DataFrame(y[:, None] <= thresholds, index=X["item"]).groupby(level=0).mean()
+    full = pd.DataFrame(y[:, None] <= np.quantile(y, levels), index=X["item"])
+    full = full.groupby(level=0).mean()
     assert_allclose(embedder.transform(frame(item=["a", "b"])), full.loc[["a", "b"]].to_numpy())
 
 
 def test_target_forward_chaining_leaves_uncovered_rows_at_the_prior():
-    """TimeSeriesSplit never validates the first chunk: those rows get the prior."""
+    """TimeSeriesSplit never validates the first chunk: those rows get the quantile
+    levels j/(d+1), the prior computed from no row's target."""
     rng = np.random.default_rng(0)
     X = frame(item=rng.choice(["a", "b", "c"], size=40))
     y = rng.normal(size=40)
     embedder = ValueEmbedder(4, method="target", cv=TimeSeriesSplit(3))
     out = embedder.fit_transform(X, y)
-    prior = (y[:, None] <= embedder.target_thresholds_).mean(axis=0)
-    assert_allclose(out[:10], np.tile(prior, (10, 1)))
-    assert not np.allclose(out[10:], prior)
+    assert_allclose(out[:10], np.tile([0.2, 0.4, 0.6, 0.8], (10, 1)))
+    assert not np.allclose(out[10:], [0.2, 0.4, 0.6, 0.8])
+
+
+@pytest.mark.parametrize(
+    "cv, message",
+    [
+        ([(np.arange(6), np.arange(6))], "training and validation rows overlap"),
+        ([(np.arange(3), np.arange(3, 6))] * 2, "folds that overlap"),
+        ([(np.arange(3), np.array([7]))], r"indices outside \[0, 6\)"),
+        ([(np.arange(3), np.array([-1]))], r"indices outside \[0, 6\)"),
+    ],
+)
+def test_target_refuses_splits_that_leak(cv, message):
+    """Splits where a row could see its own target are refused."""
+    X, y = frame(t=list("aabbab")), np.arange(6.0)
+    with pytest.raises(ValueError, match=message):
+        ValueEmbedder(2, method="target", cv=cv).fit_transform(X, y)
+
+
+def test_target_unknown_and_missing_tokens():
+    """Unknown tokens get the prior; missing ones their own learned fractions."""
+    X = frame(t=pd.Series(["a", None, "a", None, "b", "b"], dtype=object))
+    y = np.array([0.0, 10.0, 1.0, 11.0, 5.0, 6.0])
+    embedder = ValueEmbedder(1, method="target", smooth=0.0).fit(X, y)
+    out = embedder.transform(frame(t=pd.Series(["zz", None], dtype=object)))
+    median = np.median(y)
+    assert_allclose(out[0], [(y <= median).mean()])
+    assert_allclose(out[1], [0.0])  # both missing rows lie above the median
 
 
 def test_target_auto_shrinkage_is_empirical_bayes():
@@ -508,6 +593,36 @@ def test_embedding_table_and_most_similar_use_cosine():
     assert_array_equal(looked_up.to_numpy(), hashed.transform(frame(t=["a", "q"])))
 
 
+def test_all_missing_columns_take_the_shared_kind_or_accept_any():
+    """A column with no token shares the other columns' kind; alone, any kind of token
+    is unknown at transform time."""
+    X = frame(prev=pd.Series([None, None], dtype=object), item=["a", "b"])
+    shared = ValueEmbedder(2, shared_vocabulary=True, random_state=0).fit(X)
+    out = shared.transform(frame(prev=["a", None], item=["b", "a"]))
+    assert_array_equal(out[0, :2], out[1, 2:])
+    alone = ValueEmbedder(2, random_state=0).fit(X)
+    out = alone.transform(frame(prev=["a", "q"], item=["a", "b"]))
+    assert_array_equal(out[0, :2], out[1, :2])
+
+
+def test_handle_missing_error_applies_at_transform_too():
+    """A missing token at transform time raises when handle_missing='error'."""
+    embedder = ValueEmbedder(handle_missing="error").fit(frame(t=["a", "b"]))
+    message = r"Input X contains NaN \(missing tokens\) in column 't'"
+    with pytest.raises(ValueError, match=message):
+        embedder.transform(frame(t=["a", None]))
+
+
+def test_more_parameter_errors():
+    """PCA below the number of vectors, boolean group columns, string tokens lookup."""
+    with pytest.raises(ValueError, match="needs at least as many pretrained vectors"):
+        ValueEmbedder(2, method="pretrained", vectors={"a": [1, 2, 3]}).fit(frame(t=["a"]))
+    with pytest.raises(ValueError, match="group_columns must name columns or positions"):
+        ValueEmbedder(group_columns=True).fit(frame(g=[1], t=["a"]))
+    embedder = ValueEmbedder(2, random_state=0).fit(frame(t=["ab", "a"]))
+    assert embedder.embedding_table(tokens="ab").index.tolist() == ["ab"]
+
+
 def test_several_columns_need_a_column_choice_for_inspection():
     """With separate tables, embedding_table asks which column."""
     embedder = ValueEmbedder(2, random_state=0).fit(frame(a=["x"], b=["y"]))
@@ -535,20 +650,18 @@ def test_zero_rows_at_transform_keep_the_fitted_width():
     ).shape == (0, 6)
 
 
-@given(
-    st.lists(
-        st.one_of(
-            st.none(),
-            st.integers(-(2**63), 2**63 - 1),
-        ),
-        min_size=1,
-        max_size=40,
-    ),
-    st.sampled_from(["random", "hashing"]),
+TOKEN_LISTS = st.one_of(
+    st.lists(st.one_of(st.none(), st.integers(-(2**63), 2**63 - 1)), min_size=1, max_size=40),
+    st.lists(st.one_of(st.none(), st.text(max_size=4)), min_size=1, max_size=40),
+    st.lists(st.one_of(st.none(), st.booleans()), min_size=1, max_size=40),
 )
+
+
+@given(TOKEN_LISTS, st.sampled_from(["random", "hashing"]))
 def test_property_shape_index_and_distinct_vectors(tokens, method):
     """Rows and index are kept; distinct tokens get distinct vectors, equal ones equal."""
-    X = pd.DataFrame({"t": pd.array(tokens, dtype="Int64")}, index=np.arange(len(tokens))[::-1])
+    index = np.arange(len(tokens))[::-1]
+    X = pd.DataFrame({"t": pd.Series(tokens, dtype=object, index=index)})
     before = X.copy()
     embedder = ValueEmbedder(4, method=method, random_state=0).set_output(transform="pandas")
     out = embedder.fit_transform(X)
