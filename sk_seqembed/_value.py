@@ -1,7 +1,5 @@
 """ValueEmbedder: token-ID columns to dense vectors from a lookup table."""
 
-import os
-from concurrent.futures import ThreadPoolExecutor
 from numbers import Integral, Real
 
 import numpy as np
@@ -13,14 +11,12 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, RealNotInt, StrOptions
 from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d
 
-from . import _columns, _cooccurrence, _groups, _hashing, _target_encoding, _tokens
+from . import _blocks, _columns, _cooccurrence, _groups, _hashing, _target_encoding, _tokens
 
 # Each table ends with these special rows, after one row per vocabulary token.
 INFREQUENT, MISSING, UNKNOWN, ZEROS = range(4)
 N_SPECIAL = 4
 _SPECIAL_NAMES = ["<infrequent>", "<missing>", "<unknown>", "<zeros>"]
-# Below this many rows per thread, threads cost more than they save.
-_MIN_BLOCK = 50_000
 
 
 class ValueEmbedder(TransformerMixin, BaseEstimator):
@@ -553,17 +549,9 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
             chunk = [tokens.slice(start, stop) for tokens in token_columns]
             self._gather(*self._table_and_rows(chunk), out=out[start:stop])
 
-        # Row blocks run in threads: the lookups and np.take release the GIL. An unknown
-        # token error must count every row, so that policy runs in one block.
+        # An unknown-token error must count every row, so that policy runs in one block.
         counts_unknown = self.handle_unknown == "error" and self.method != "hashing"
-        n_threads = 1 if counts_unknown else _n_threads(self.n_threads)
-        bounds = np.linspace(0, n_samples, min(n_threads, n_samples // _MIN_BLOCK) + 1)
-        bounds = bounds.astype(int) if n_samples >= 2 * _MIN_BLOCK else np.array([0, n_samples])
-        if bounds.size == 2:
-            embed(0, n_samples)
-        else:
-            with ThreadPoolExecutor(bounds.size - 1) as pool:
-                list(pool.map(embed, bounds[:-1], bounds[1:]))
+        _blocks.run_in_blocks(n_samples, embed, 1 if counts_unknown else self.n_threads)
         return out
 
     def _table_and_rows(self, token_columns):
@@ -981,10 +969,3 @@ def _read_pretrained(vectors):
     if sorted_keys.size > 1 and (sorted_keys[1:] == sorted_keys[:-1]).any():
         raise ValueError("Pretrained vectors have duplicated tokens as keys.")
     return sorted_keys, matrix[order], key_column.kind
-
-
-def _n_threads(n_threads):
-    if n_threads is not None:
-        return n_threads
-    available = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
-    return len(available) if available else (os.cpu_count() or 1)
