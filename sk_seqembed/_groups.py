@@ -5,8 +5,12 @@ into one group per distinct combination. A missing key value is a key value of i
 so rows with a missing key form one group.
 """
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import _columns
 
@@ -23,25 +27,24 @@ _KEY_KINDS = (
 def group_codes(X, columns):
     """One non-negative int64 group code per row for the key ``columns`` of ``X``.
 
-    Codes number the groups in order of first appearance of each column's values; equal
-    key combinations get equal codes.
+    Equal key combinations get equal codes (their order carries no meaning).
     """
-    codes = None
-    for j in columns:
-        column_codes = _key_codes(_columns.read_column(X, j, arrow_strings=True))
-        if codes is None:
-            codes = column_codes
-        else:
-            # Mixed radix, then renumbered, so the product never outgrows int64.
-            combined = codes * (int(column_codes.max(initial=0)) + 1) + column_codes
-            codes = pd.factorize(combined)[0].astype(np.int64)
-    return codes
+    return _combine(
+        [_key_codes(_columns.read_column(X, j, arrow_strings=True)) for j in columns]
+    )
 
 
 def _key_codes(column):
+    """Non-negative codes, equal for equal keys; 0 for a missing key."""
     _columns.check_kind(column, _KEY_KINDS, what="group columns")
     if column.kind == _columns.NULL:
         return np.zeros(column.missing.size, dtype=np.int64)
+    if column.kind in (_columns.INTEGER, _columns.BOOLEAN) and column.values.size:
+        # Integer keys in a small range are their own codes: no hashing.
+        values = column.values.astype(np.int64, copy=False)
+        low, high = int(values.min()), int(values.max())
+        if high - low < 4 * values.size + 1024:
+            return np.where(column.missing, 0, values - low + 1)
     if column.kind == _columns.STRING:
         encoded = column.values.dictionary_encode()
         codes = encoded.indices.fill_null(-1).to_numpy().astype(np.int64)
@@ -53,3 +56,96 @@ def _key_codes(column):
     codes[column.missing] = -1
     # Missing keys become code 0: one group of their own.
     return codes + 1
+
+
+def positions_within_groups(X, columns):
+    """Each row's position in its group (earlier rows with the same key) and group size.
+
+    Works on runs of equal consecutive keys, so contiguous groups cost O(n) with no
+    hashing of every row; interleaved groups add a stable sort of the runs (a radix sort
+    while there are fewer than 65,536 groups).
+
+    Returns
+    -------
+    position, group_length : ndarrays of int64, shape (n_rows,)
+    """
+    keys = [_columns.read_column(X, j, arrow_strings=True) for j in columns]
+    for key in keys:
+        _columns.check_kind(key, _KEY_KINDS, what="group columns")
+    n_rows = X.shape[0]
+    if n_rows == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    starts_run = np.zeros(n_rows, dtype=bool)
+    starts_run[0] = True
+    for key in keys:
+        starts_run[1:] |= _differs_from_previous(key)
+    run_starts = np.flatnonzero(starts_run)
+    run_lengths = np.diff(np.append(run_starts, n_rows))
+    run_groups = _combine([_key_codes(_take(key, run_starts)) for key in keys])
+    offset_in_run = np.arange(n_rows) - np.repeat(run_starts, run_lengths)
+    runs_per_group = np.bincount(run_groups)
+    if runs_per_group.max() == 1:
+        # Every group is one run: contiguous groups.
+        return offset_in_run, np.repeat(run_lengths, run_lengths)
+    if 2 * run_starts.size > n_rows:
+        # Mostly interleaved: count per row, as runs would save little.
+        return _counted_positions(np.repeat(run_groups, run_lengths), runs_per_group.size)
+    # Stable sort of runs by group; a 16-bit key lets numpy use its radix sort.
+    order = _stable_order(run_groups, runs_per_group.size)
+    group_length = np.bincount(run_groups, weights=run_lengths).astype(np.int64)
+    # Rows of the same group in earlier runs: a running total over the sorted runs,
+    # less the rows of all groups sorted before this one.
+    sorted_lengths = run_lengths[order]
+    rows_before_run = np.empty(run_starts.size, dtype=np.int64)
+    rows_before_run[order] = (
+        np.cumsum(sorted_lengths)
+        - sorted_lengths
+        - (np.cumsum(group_length) - group_length)[run_groups[order]]
+    )
+    position = np.repeat(rows_before_run, run_lengths) + offset_in_run
+    return position, np.repeat(group_length[run_groups], run_lengths)
+
+
+def _counted_positions(codes, n_codes):
+    """Positions and group sizes from per-row codes: a stable sort, then ranks."""
+    order = _stable_order(codes, n_codes)
+    group_length = np.bincount(codes, minlength=n_codes)
+    first_row = np.cumsum(group_length) - group_length
+    position = np.empty(codes.size, dtype=np.int64)
+    position[order] = np.arange(codes.size) - first_row[codes[order]]
+    return position, group_length[codes]
+
+
+def _stable_order(codes, n_codes):
+    # Below 2**16 codes a uint16 key makes numpy's stable sort a radix sort: O(n).
+    return np.argsort(codes.astype(np.uint16) if n_codes <= 2**16 else codes, kind="stable")
+
+
+def _combine(codes_per_column):
+    codes = codes_per_column[0]
+    for column_codes in codes_per_column[1:]:
+        # Mixed radix, then renumbered, so the product never outgrows int64.
+        combined = codes * (int(column_codes.max(initial=0)) + 1) + column_codes
+        codes = pd.factorize(combined)[0].astype(np.int64)
+    return codes
+
+
+def _take(column, rows):
+    """The column restricted to ``rows``."""
+    values = column.values
+    values = values.take(pa.array(rows)) if isinstance(values, pa.Array) else values[rows]
+    return replace(column, values=values, missing=column.missing[rows])
+
+
+def _differs_from_previous(column):
+    """Whether each row's key differs from the row before (missing equals missing)."""
+    values, missing = column.values, column.missing
+    if isinstance(values, pa.Array):
+        differs = pc.not_equal(values.slice(1), values.slice(0, len(values) - 1))
+        differs = differs.fill_null(True).to_numpy(zero_copy_only=False)
+    else:
+        if column.kind == _columns.DATETIME:
+            values = values.view(np.int64)
+        differs = values[1:] != values[:-1]
+    both_missing = missing[1:] & missing[:-1]
+    return np.where(both_missing, False, differs | (missing[1:] != missing[:-1]))
