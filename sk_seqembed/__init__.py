@@ -5,8 +5,9 @@ datetime columns become temporal embeddings, each as an ordinary ``fit``/``trans
 estimator that composes in a ``ColumnTransformer``.
 """
 
+from ._position import PositionEmbedder
 from ._value import ValueEmbedder
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["ValueEmbedder", "__version__"]
+__all__ = ["PositionEmbedder", "ValueEmbedder", "__version__"]

@@ -1,0 +1,342 @@
+"""PositionEmbedder: where a row sits in its sequence, as features."""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from . import _blocks, _columns, _groups, _position_encodings, _tokens
+
+_SCALAR_FEATURES = ("position", "reverse_position", "group_length", "fraction")
+
+
+class PositionEmbedder(TransformerMixin, BaseEstimator):
+    """Encode each row's position in its sequence: sinusoidal, random, scalar or decay.
+
+    The received columns say where positions come from (see ``positions``); inside a
+    ``ColumnTransformer`` they are the group keys, any column when positions are global,
+    or the position columns themselves.
+
+    Parameters
+    ----------
+    embedding_dim : int, default=16
+        Output features per position: sinusoid dimensions, random table width, or decay
+        scales. ``method="scalar"`` ignores it (four features).
+    method : {"sinusoidal", "random", "scalar", "decay"}, default="sinusoidal"
+        - ``"sinusoidal"``: the Transformer encoding, exactly:
+          ``PE[p, 2i] = sin(p / base**(2i/d))``, ``PE[p, 2i+1] = cos(p / base**(2i/d))``;
+          for odd ``d`` the last feature is a sine. Defined for every position.
+        - ``"random"``: a seeded Gaussian table (variance ``1/d``) with one row per
+          position up to ``max_position``; larger positions follow ``beyond_max``.
+        - ``"scalar"``: position, reverse position, group length and
+          ``fraction = position / (length - 1)`` (0 for single rows), for tree models.
+        - ``"decay"``: multi-scale recency ``exp(-p / s_k)`` for ``d`` scales
+          ``s_k = max_scale**((k+1)/d)``, geometrically spaced like ALiBi's slopes.
+    positions : {"within_group", "global", "from_column"}, default="within_group"
+        - ``"within_group"``: the received columns are group keys (one or several, of
+          any kind; groups need not be contiguous). A row's position is the number of
+          earlier rows of its group. Rows with a missing key form one group.
+        - ``"global"``: the row's index 0..n-1 in the frame; column values are ignored.
+        - ``"from_column"``: every received column holds non-negative integer
+          positions (whole-number floats accepted); each gets its own features.
+    reverse : bool, default=False
+        Count from the end instead: the distance to the group's last row (for
+        ``from_column``, to the column's largest position). ``"scalar"`` always gives
+        both.
+    base : float, default=10000.0
+        ``sinusoidal``: the wavelength base.
+    max_scale : float, default=256.0
+        ``decay``: the largest scale (ALiBi's smallest slope is 1/256).
+    max_position : int, default=None
+        ``random``: the last position with a row of its own; None learns it in fit as
+        the largest position seen.
+    beyond_max : {"clip", "zeros", "error"}, default="clip"
+        ``random``: positions above ``max_position`` use its row, zeros, or raise.
+    dtype : {"float64", "float32"}, default="float64"
+        Output dtype.
+    n_threads : int, default=None
+        Threads ``transform`` splits inputs of 100,000 rows or more across; None uses
+        every available core. Results do not depend on it.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the ``random`` table.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+    max_position_ : int
+        The largest position seen in fit (the table's last row for ``random``).
+    table_ : ndarray of shape (max_position + 2, embedding_dim)
+        ``random``: one row per position, then a zero row.
+
+    See Also
+    --------
+    ValueEmbedder : Token columns to vectors.
+
+    Notes
+    -----
+    Positions are always computed on the frame passed to ``transform``: transforming a
+    subset of rows, or the same rows in another order, gives other positions. This is
+    what a position means, so sklearn's sample-order and subset invariance checks do not
+    apply. Transform a whole sequence (or several whole sequences) at once.
+
+    Output dtype is ``dtype``; the output has ``embedding_dim`` columns (four for
+    ``scalar``) per position source: one for ``within_group`` and ``global``, one per
+    column for ``from_column``. Sinusoids are exact to about 1e-10 at positions near a
+    million (float64).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sk_seqembed import PositionEmbedder
+    >>> X = pd.DataFrame({"session": ["a", "a", "b", "a", "b"]})
+    >>> embedder = PositionEmbedder(method="scalar").fit(X)
+    >>> embedder.transform(X)
+    array([[0. , 2. , 3. , 0. ],
+           [1. , 1. , 3. , 0.5],
+           [0. , 1. , 2. , 0. ],
+           [2. , 0. , 3. , 1. ],
+           [1. , 0. , 2. , 1. ]])
+    >>> PositionEmbedder(4).fit(X).get_feature_names_out().tolist()
+    ['session_pos0', 'session_pos1', 'session_pos2', 'session_pos3']
+    """
+
+    _parameter_constraints = {
+        "embedding_dim": [Interval(Integral, 1, None, closed="left")],
+        "method": [StrOptions({"sinusoidal", "random", "scalar", "decay"})],
+        "positions": [StrOptions({"within_group", "global", "from_column"})],
+        "reverse": ["boolean"],
+        "base": [Interval(Real, 1, None, closed="neither")],
+        "max_scale": [Interval(Real, 1, None, closed="neither")],
+        "max_position": [Interval(Integral, 0, None, closed="left"), None],
+        "beyond_max": [StrOptions({"clip", "zeros", "error"})],
+        "dtype": [
+            StrOptions({"float64", "float32"}),
+            Options(type, {np.float64, np.float32}),
+        ],
+        "n_threads": [Interval(Integral, 1, None, closed="left"), None],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        embedding_dim=16,
+        *,
+        method="sinusoidal",
+        positions="within_group",
+        reverse=False,
+        base=10000.0,
+        max_scale=256.0,
+        max_position=None,
+        beyond_max="clip",
+        dtype="float64",
+        n_threads=None,
+        random_state=None,
+    ):
+        self.embedding_dim = embedding_dim
+        self.method = method
+        self.positions = positions
+        self.reverse = reverse
+        self.base = base
+        self.max_scale = max_scale
+        self.max_position = max_position
+        self.beyond_max = beyond_max
+        self.dtype = dtype
+        self.n_threads = n_threads
+        self.random_state = random_state
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Check the position source and, for ``random``, draw the table.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : PositionEmbedder
+        """
+        X = _columns.check_input(self, X, reset=True)
+        sources = self._positions(X)
+        self.max_position_ = int(max(position.max(initial=0) for position, _ in sources))
+        if self.method == "random":
+            last = self.max_position if self.max_position is not None else self.max_position_
+            rng = check_random_state(self.random_state)
+            table = rng.standard_normal((last + 2, self.embedding_dim))
+            table /= np.sqrt(self.embedding_dim)
+            table[-1] = 0.0  # the row for positions beyond_max="zeros" sends away
+            self.table_ = table.astype(self.dtype)
+        return self
+
+    def transform(self, X):
+        """Position features of every row of ``X``, computed on ``X`` itself.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        X_out : ndarray of shape (n_samples, n_features_out)
+        """
+        check_is_fitted(self)
+        X = _columns.check_input(self, X, reset=False)
+        sources = self._positions(X)
+        n_samples = X.shape[0]
+        width = self._width()
+        out = np.empty((n_samples, width * len(sources)), dtype=self.dtype)
+        for k, (position, length) in enumerate(sources):
+            self._encode(position, length, out[:, k * width : (k + 1) * width])
+        return out
+
+    # --- positions ------------------------------------------------------------------
+
+    def _positions(self, X):
+        """(position, group length) int64 arrays, one pair per position source."""
+        n_samples = X.shape[0]
+        if self.positions == "global":
+            everything = np.full(n_samples, n_samples, dtype=np.int64)
+            return [(np.arange(n_samples, dtype=np.int64), everything)]
+        if self.positions == "within_group":
+            return [_groups.positions_within_groups(X, range(self.n_features_in_))]
+        return [self._column_positions(X, j) for j in range(self.n_features_in_)]
+
+    def _column_positions(self, X, j):
+        tokens = _tokens.read_tokens(X, j, allow_missing=False)
+        if tokens.kind != _columns.INTEGER:
+            raise TypeError(
+                f"Column {tokens.name!r} holds {tokens.kind} values; position columns "
+                "must hold non-negative integers."
+            )
+        if tokens.values.size and tokens.values.min() < 0:
+            negative = np.unique(tokens.values[tokens.values < 0])[:5].tolist()
+            raise ValueError(
+                f"Negative values in data: column {tokens.name!r} holds negative "
+                f"positions, e.g. {negative}; positions count rows from 0."
+            )
+        length = np.full(tokens.values.size, tokens.values.max(initial=-1) + 1)
+        return tokens.values, length
+
+    # --- encodings ------------------------------------------------------------------
+
+    def _width(self):
+        return len(_SCALAR_FEATURES) if self.method == "scalar" else self.embedding_dim
+
+    def _encode(self, position, length, out):
+        if self.method == "scalar":
+            self._scalar(position, length, out)
+            return
+        if self.reverse:
+            position = length - 1 - position
+        is_global = self.positions == "global" and self.method in ("sinusoidal", "decay")
+        if is_global:
+            self._global_rows(position.size, out)
+            return
+        table = self._table(int(position.max(initial=0)))
+        rows = self._table_rows(position, table.shape[0])
+
+        def gather(start, stop):
+            np.take(table, rows[start:stop], axis=0, out=out[start:stop], mode="clip")
+
+        if out.flags.c_contiguous:
+            _blocks.run_in_blocks(position.size, gather, self.n_threads)
+        else:
+            # A column block of a wider output: np.take needs a contiguous target.
+            out[:] = np.take(table, rows, axis=0, mode="clip")
+
+    def _table(self, last):
+        """One row per position 0..last (random: the fitted table, zero row last)."""
+        if self.method == "random":
+            return self.table_
+        kernel = (
+            _position_encodings.sinusoidal_rows
+            if self.method == "sinusoidal"
+            else _position_encodings.decay_rows
+        )
+        parameter = self.base if self.method == "sinusoidal" else self.max_scale
+        return kernel(0, last + 1, self.embedding_dim, parameter).astype(self.dtype)
+
+    def _table_rows(self, position, n_table_rows):
+        if self.method != "random":
+            return position
+        last = n_table_rows - 2
+        beyond = position > last
+        if not beyond.any():
+            return position
+        if self.beyond_max == "error":
+            raise ValueError(
+                f"{int(beyond.sum())} row(s) have positions above max_position={last} "
+                f"(up to {int(position.max())}); use beyond_max='clip' or 'zeros', or a "
+                "larger max_position."
+            )
+        return np.where(beyond, last if self.beyond_max == "clip" else last + 1, position)
+
+    def _global_rows(self, n_samples, out):
+        """Rows 0..n-1 (or n-1..0) computed in place, block by block, no table."""
+        kernel = (
+            _position_encodings.sinusoidal_rows
+            if self.method == "sinusoidal"
+            else _position_encodings.decay_rows
+        )
+        parameter = self.base if self.method == "sinusoidal" else self.max_scale
+        # Reversed positions are ascending rows written into a reversed view.
+        target = out[::-1] if self.reverse else out
+
+        def fill(start, stop):
+            kernel(start, stop - start, self.embedding_dim, parameter, out=target[start:stop])
+
+        _blocks.run_in_blocks(n_samples, fill, self.n_threads)
+
+    def _scalar(self, position, length, out):
+        out[:, 0] = position
+        out[:, 1] = length - 1 - position
+        out[:, 2] = length
+        np.divide(position, length - 1, out=out[:, 3], where=length > 1)
+        out[length <= 1, 3] = 0.0
+
+    # --- names and tags -------------------------------------------------------------
+
+    def get_feature_names_out(self, input_features=None):
+        """Output names: ``{source}_pos{j}``, or ``{source}_{feature}`` for scalar.
+
+        The source is the joined group column names (``within_group``), ``row``
+        (``global``) or each position column's name (``from_column``).
+
+        Parameters
+        ----------
+        input_features : array-like of str, default=None
+
+        Returns
+        -------
+        feature_names_out : ndarray of str
+        """
+        check_is_fitted(self)
+        names = _columns.check_input_features(self, input_features)
+        if self.positions == "global":
+            sources = ["row"]
+        elif self.positions == "within_group":
+            sources = ["_".join(names)]
+        else:
+            sources = names
+        if self.method == "scalar":
+            suffixes = list(_SCALAR_FEATURES)
+        else:
+            suffixes = [f"pos{j}" for j in range(self.embedding_dim)]
+        return np.asarray(
+            [f"{source}_{suffix}" for source in sources for suffix in suffixes], dtype=object
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.categorical = True
+        tags.input_tags.string = self.positions != "from_column"
+        tags.input_tags.allow_nan = self.positions != "from_column"
+        tags.input_tags.positive_only = self.positions == "from_column"
+        tags.transformer_tags.preserves_dtype = [np.dtype(self.dtype).name]
+        return tags

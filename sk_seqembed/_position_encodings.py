@@ -1,0 +1,74 @@
+"""Position encodings as functions of integer positions: the kernels of PositionEmbedder.
+
+Sinusoidal (Vaswani et al., 2017), with the Transformer's pairing of dimensions:
+``PE[p, 2i] = sin(p / base**(2i/d))`` and ``PE[p, 2i+1] = cos(p / base**(2i/d))``; an odd
+last dimension is a sine. (The seed note's ``base**(i/d)`` gives every dimension its own
+frequency, so sine and cosine no longer pair up and relative offsets are no longer
+rotations.) Decay: ``exp(-p / s_k)`` for scales ``s_k = max_scale**((k+1)/d)``, the
+ALiBi slopes (Press et al., 2022) turned into features.
+
+Rows for consecutive positions are built by blocks: each block is the first block
+rotated (sinusoid) or scaled (decay) by its start, which needs a few multiply-adds per
+entry instead of a transcendental function. Descending positions are ascending rows
+written into a reversed view.
+"""
+
+import numpy as np
+
+# Positions per block of the rotation; also the largest table computed directly.
+_BLOCK = 1024
+
+
+def sinusoid_rates(dim, base):
+    """Angular rate of each output column: ``base**(-2*(j//2)/dim)``."""
+    return base ** (-2.0 * (np.arange(dim) // 2) / dim)
+
+
+def sinusoidal_rows(start, count, dim, base, *, out=None):
+    """Sinusoidal rows for positions ``start, start + 1, ...`` (``count`` of them).
+
+    Column ``j`` holds ``sin(p * rate_j)`` for even ``j`` and ``cos(p * rate_j)`` for odd
+    ``j``. Written into ``out`` (shape ``(count, dim)``, any float dtype) if given.
+    """
+    rates = sinusoid_rates(dim, base)
+    # cos(x) = sin(x + pi/2): one formula for both column parities.
+    phases = np.where(np.arange(dim) % 2 == 0, 0.0, np.pi / 2)
+    out = np.empty((count, dim)) if out is None else out
+    if count <= _BLOCK:
+        positions = start + np.arange(count, dtype=np.float64)
+        out[:] = np.sin(positions[:, None] * rates + phases)
+        return out
+    offsets = np.arange(_BLOCK, dtype=np.float64)[:, None] * rates
+    cos_offsets, sin_offsets = np.cos(offsets), np.sin(offsets)
+    for first in range(0, count, _BLOCK):
+        # sin(a + b) = sin(a) cos(b) + cos(a) sin(b), with a the block's first angle.
+        angle = (start + first) * rates + phases
+        rows = min(_BLOCK, count - first)
+        block = out[first : first + rows]
+        np.multiply(cos_offsets[:rows], np.sin(angle), out=block)
+        block += sin_offsets[:rows] * np.cos(angle)
+    return out
+
+
+def decay_scales(dim, max_scale):
+    """Geometrically spaced scales ``max_scale**((k+1)/dim)``, from near 1 to max_scale."""
+    return max_scale ** (np.arange(1, dim + 1) / dim)
+
+
+def decay_rows(start, count, dim, max_scale, *, out=None):
+    """``exp(-p / s_k)`` rows for positions ``start, start + 1, ...``."""
+    rates = 1.0 / decay_scales(dim, max_scale)
+    out = np.empty((count, dim)) if out is None else out
+    if count <= _BLOCK:
+        positions = start + np.arange(count, dtype=np.float64)
+        out[:] = np.exp(-positions[:, None] * rates)
+        return out
+    offsets = np.exp(-np.arange(_BLOCK, dtype=np.float64)[:, None] * rates)
+    for first in range(0, count, _BLOCK):
+        rows = min(_BLOCK, count - first)
+        np.multiply(
+            offsets[:rows],
+            np.exp(-(start + first) * rates),
+            out=out[first : first + rows],
+        )
+    return out
