@@ -291,7 +291,8 @@ class PositionEmbedder(TransformerMixin, BaseEstimator):
         def fill(start, stop):
             kernel(start, stop - start, self.embedding_dim, parameter, out=target[start:stop])
 
-        _blocks.run_in_blocks(n_samples, fill, self.n_threads)
+        # Blocks aligned on the kernel's steps: the same rounding on any thread count.
+        _blocks.run_in_blocks(n_samples, fill, self.n_threads, align=_position_encodings.BLOCK)
 
     def _scalar(self, position, length, out):
         out[:, 0] = position

@@ -16,7 +16,7 @@ written into a reversed view.
 import numpy as np
 
 # Positions per block of the rotation; also the largest table computed directly.
-_BLOCK = 1024
+BLOCK = 1024
 
 
 def sinusoid_rates(dim, base):
@@ -34,16 +34,16 @@ def sinusoidal_rows(start, count, dim, base, *, out=None):
     # cos(x) = sin(x + pi/2): one formula for both column parities.
     phases = np.where(np.arange(dim) % 2 == 0, 0.0, np.pi / 2)
     out = np.empty((count, dim)) if out is None else out
-    if count <= _BLOCK:
+    if count <= BLOCK:
         positions = start + np.arange(count, dtype=np.float64)
         out[:] = np.sin(positions[:, None] * rates + phases)
         return out
-    offsets = np.arange(_BLOCK, dtype=np.float64)[:, None] * rates
+    offsets = np.arange(BLOCK, dtype=np.float64)[:, None] * rates
     cos_offsets, sin_offsets = np.cos(offsets), np.sin(offsets)
-    for first in range(0, count, _BLOCK):
+    for first in range(0, count, BLOCK):
         # sin(a + b) = sin(a) cos(b) + cos(a) sin(b), with a the block's first angle.
         angle = (start + first) * rates + phases
-        rows = min(_BLOCK, count - first)
+        rows = min(BLOCK, count - first)
         block = out[first : first + rows]
         np.multiply(cos_offsets[:rows], np.sin(angle), out=block)
         block += sin_offsets[:rows] * np.cos(angle)
@@ -59,13 +59,13 @@ def decay_rows(start, count, dim, max_scale, *, out=None):
     """``exp(-p / s_k)`` rows for positions ``start, start + 1, ...``."""
     rates = 1.0 / decay_scales(dim, max_scale)
     out = np.empty((count, dim)) if out is None else out
-    if count <= _BLOCK:
+    if count <= BLOCK:
         positions = start + np.arange(count, dtype=np.float64)
         out[:] = np.exp(-positions[:, None] * rates)
         return out
-    offsets = np.exp(-np.arange(_BLOCK, dtype=np.float64)[:, None] * rates)
-    for first in range(0, count, _BLOCK):
-        rows = min(_BLOCK, count - first)
+    offsets = np.exp(-np.arange(BLOCK, dtype=np.float64)[:, None] * rates)
+    for first in range(0, count, BLOCK):
+        rows = min(BLOCK, count - first)
         np.multiply(
             offsets[:rows],
             np.exp(-(start + first) * rates),

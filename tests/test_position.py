@@ -1,0 +1,265 @@
+"""PositionEmbedder: values checked against the formulas written out and pandas."""
+
+import copy
+import math
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from numpy.testing import assert_allclose, assert_array_equal
+from pandas.testing import assert_frame_equal
+from sklearn.compose import ColumnTransformer
+from sklearn.linear_model import Ridge
+from sklearn.model_selection import GridSearchCV, KFold
+from sklearn.pipeline import make_pipeline
+
+from sk_seqembed import PositionEmbedder
+from sk_seqembed.datasets import make_event_log
+
+
+def sinusoid_loop(positions, dim, base=10000.0):
+    """The Transformer formula, one entry at a time: pairs (2i, 2i+1) share a rate."""
+    table = np.zeros((len(positions), dim))
+    for row, p in enumerate(positions):
+        for j in range(dim):
+            i = j // 2
+            angle = p / base ** (2 * i / dim)
+            table[row, j] = math.sin(angle) if j % 2 == 0 else math.cos(angle)
+    return table
+
+
+def frame(**columns):
+    return pd.DataFrame(columns)
+
+
+INTERLEAVED = frame(session=["b", "a", "b", "c", "a", "b", "a", "a"])
+
+
+@pytest.mark.parametrize("dim", [1, 2, 7, 16])
+def test_sinusoidal_within_groups_matches_formula_and_cumcount(backend, fit_transform, dim):
+    """Interleaved groups: positions are pandas' cumcount; values the formula."""
+    X = backend.frame({"session": INTERLEAVED["session"].tolist()})
+    out = fit_transform(PositionEmbedder(dim), X)
+    positions = INTERLEAVED.groupby("session").cumcount()
+    assert_allclose(out, sinusoid_loop(positions, dim), atol=1e-12)
+
+
+def test_sinusoid_pairs_dimensions_unlike_the_seed_note():
+    """Dimensions 2i and 2i+1 share a rate (2*(i//2)/d), not the seed note's i/d."""
+    out = PositionEmbedder(4, positions="global").fit_transform(frame(x=range(3)))
+    assert_allclose(out[2, 3], math.cos(2 / 10000 ** (2 / 4)))
+    assert not np.isclose(out[2, 3], math.cos(2 / 10000 ** (3 / 4)))
+
+
+def test_reverse_counts_to_the_last_row_of_each_group():
+    """reverse=True: distance to the group's last row (pandas' descending cumcount)."""
+    out = PositionEmbedder(6, reverse=True).fit_transform(INTERLEAVED)
+    reverse = INTERLEAVED.groupby("session").cumcount(ascending=False)
+    assert_allclose(out, sinusoid_loop(reverse, 6), atol=1e-12)
+
+
+def test_scalar_features_match_pandas():
+    """Position, reverse position, group size and fraction, from pandas' groupby."""
+    out = PositionEmbedder(method="scalar").fit_transform(INTERLEAVED)
+    groups = INTERLEAVED.groupby("session")
+    position, reverse = groups.cumcount(), groups.cumcount(ascending=False)
+    size = groups["session"].transform("size")
+    fraction = np.where(size > 1, position / (size - 1).clip(lower=1), 0.0)
+    assert_allclose(out, np.column_stack([position, reverse, size, fraction]))
+
+
+def test_single_row_groups_and_missing_keys():
+    """Single-row groups sit at 0 with fraction 0; missing keys form one group."""
+    X = frame(g=pd.Series(["x", None, "y", np.nan, None], dtype=object))
+    out = PositionEmbedder(method="scalar").fit_transform(X)
+    assert_allclose(out[:, 0], [0, 0, 0, 1, 2])
+    assert_allclose(out[:, 2], [1, 3, 1, 3, 3])
+    assert_allclose(out[[0, 2], 3], [0.0, 0.0])
+
+
+def test_several_key_columns_make_one_group_per_combination():
+    """Two key columns: positions follow pandas' groupby on both, missing included."""
+    rng = np.random.default_rng(0)
+    X = frame(
+        user=rng.choice(["u", "v", None], size=200),
+        day=rng.choice([1.0, 2.0, np.nan], size=200),
+    )
+    out = PositionEmbedder(method="scalar").fit_transform(X)
+    groups = X.groupby(["user", "day"], dropna=False)
+    assert_array_equal(out[:, 0], groups.cumcount())
+    assert_array_equal(out[:, 2], groups["user"].transform("size"))
+
+
+@pytest.mark.parametrize("n_rows", [5, 3000, 120_000])
+@pytest.mark.parametrize("reverse", [False, True])
+def test_global_positions_match_formula_at_any_length(n_rows, reverse):
+    """Global rows 0..n-1 (or n-1..0), also past the block size and across threads."""
+    X = frame(anything=np.zeros(n_rows))
+    out = PositionEmbedder(9, positions="global", reverse=reverse).fit_transform(X)
+    rows = np.unique(np.linspace(0, n_rows - 1, 50).astype(int))
+    positions = n_rows - 1 - rows if reverse else rows
+    assert_allclose(out[rows], sinusoid_loop(positions, 9), atol=1e-9)
+
+
+def test_decay_matches_exp_formula():
+    """decay: exp(-p / s_k) with s_k = max_scale**((k+1)/d), written out."""
+    X = frame(anything=np.zeros(2500))
+    out = PositionEmbedder(5, method="decay", positions="global", max_scale=64.0)
+    out = out.fit_transform(X)
+    for p in (0, 1, 17, 1500, 2499):
+        expected = [math.exp(-p / 64.0 ** ((k + 1) / 5)) for k in range(5)]
+        assert_allclose(out[p], expected, rtol=1e-12)
+    grouped = PositionEmbedder(3, method="decay").fit_transform(INTERLEAVED)
+    positions = INTERLEAVED.groupby("session").cumcount().to_numpy()
+    assert_allclose(grouped, np.exp(-positions[:, None] / 256.0 ** (np.arange(1, 4) / 3)))
+
+
+def test_from_column_positions():
+    """Integer (or whole float) position columns each get their own features."""
+    X = frame(step=[0, 3, 1], hop=[2.0, 0.0, 5.0])
+    embedder = PositionEmbedder(4, positions="from_column").fit(X)
+    out = embedder.transform(X)
+    assert_allclose(out[:, :4], sinusoid_loop([0, 3, 1], 4), atol=1e-12)
+    assert_allclose(out[:, 4:], sinusoid_loop([2, 0, 5], 4), atol=1e-12)
+    assert embedder.get_feature_names_out().tolist()[::4] == ["step_pos0", "hop_pos0"]
+    reverse = PositionEmbedder(4, positions="from_column", reverse=True).fit_transform(X)
+    assert_allclose(reverse[:, :4], sinusoid_loop([3, 0, 2], 4), atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "values, error, message",
+    [
+        ([0, -2, 1], ValueError, r"Negative values in data: column 'step' holds negative"),
+        ([0, None, 1], ValueError, r"Input X contains NaN \(missing tokens\) in column 'step'"),
+        (["a", "b", "c"], TypeError, "Column 'step' holds string values; position columns"),
+        ([0.5, 1.0, 2.0], ValueError, "Column 'step' holds floats that are not integer"),
+        ([True, False, True], TypeError, "Column 'step' holds boolean values"),
+    ],
+)
+def test_from_column_refuses_non_positions(values, error, message):
+    """Anything but non-negative integers raises, naming the column."""
+    X = frame(step=pd.Series(values, dtype=object))
+    with pytest.raises(error, match=message):
+        PositionEmbedder(positions="from_column").fit(X)
+
+
+def test_random_table_and_beyond_max_policies():
+    """A seeded table up to max_position; beyond it: clip, zeros or error."""
+    train = frame(g=["a"] * 4)  # positions 0..3
+    test = frame(g=["a"] * 6)  # positions 0..5
+    embedder = PositionEmbedder(5, method="random", random_state=0).fit(train)
+    assert embedder.max_position_ == 3 and embedder.table_.shape == (5, 5)
+    assert embedder.table_[:-1].std() == pytest.approx(1 / math.sqrt(5), rel=0.5)
+    out = embedder.transform(test)
+    assert_array_equal(out[:4], embedder.table_[:4])
+    assert_array_equal(out[4], out[3])
+    zeros = embedder.set_params(beyond_max="zeros").transform(test)
+    assert_array_equal(zeros[4:], 0.0)
+    with pytest.raises(ValueError, match=r"2 row\(s\) have positions above max_position=3"):
+        embedder.set_params(beyond_max="error").transform(test)
+    wider = PositionEmbedder(5, method="random", max_position=9, random_state=0).fit(train)
+    assert wider.table_.shape == (11, 5)
+    again = PositionEmbedder(5, method="random", random_state=0).fit(train)
+    assert_array_equal(again.table_, embedder.table_)
+
+
+def test_feature_names_and_set_output(backend):
+    """Names {keys}_pos{j} / row_pos{j} / scalar names; pandas keeps the index."""
+    X = backend.frame({"user": ["u", "v", "u"], "day": [1, 1, 1]})
+    embedder = PositionEmbedder(2).set_output(transform="pandas").fit(X)
+    assert embedder.get_feature_names_out().tolist() == ["user_day_pos0", "user_day_pos1"]
+    out = embedder.transform(X)
+    assert out.columns.tolist() == ["user_day_pos0", "user_day_pos1"]
+    scalar = PositionEmbedder(method="scalar", positions="global").fit(X)
+    assert scalar.get_feature_names_out().tolist() == [
+        "row_position",
+        "row_reverse_position",
+        "row_group_length",
+        "row_fraction",
+    ]
+    if backend.name.startswith("pandas"):
+        shifted = X.set_axis([10, 10, 4])
+        assert embedder.transform(shifted).index.tolist() == [10, 10, 4]
+    pl = pytest.importorskip("polars")
+    assert isinstance(embedder.set_output(transform="polars").transform(X), pl.DataFrame)
+
+
+def test_positions_are_computed_on_the_transform_frame():
+    """Transforming a subset restarts positions: documented, not a bug."""
+    embedder = PositionEmbedder(method="scalar").fit(INTERLEAVED)
+    full = embedder.transform(INTERLEAVED)
+    tail = embedder.transform(INTERLEAVED.iloc[4:])
+    assert full[4:, 0].tolist() == [1, 2, 2, 3]
+    assert tail[:, 0].tolist() == [0, 0, 1, 2]
+
+
+@pytest.mark.parametrize("positions", ["within_group", "global"])
+@pytest.mark.parametrize("method", ["sinusoidal", "random", "decay", "scalar"])
+def test_threaded_equals_single_threaded(positions, method):
+    """Row blocks in threads give the very same output."""
+    rng = np.random.default_rng(0)
+    X = frame(g=rng.integers(0, 300, size=150_000))
+    embedder = PositionEmbedder(8, method=method, positions=positions, random_state=0).fit(X)
+    threaded = embedder.set_params(n_threads=4).transform(X)
+    single = embedder.set_params(n_threads=1).transform(X)
+    assert_array_equal(threaded, single)
+
+
+def test_pickle_clone_and_float32():
+    """Pickled estimators agree; float32 output equals float64 rounded."""
+    embedder = PositionEmbedder(6, method="random", random_state=0).fit(INTERLEAVED)
+    restored = pickle.loads(pickle.dumps(embedder))
+    assert_array_equal(restored.transform(INTERLEAVED), embedder.transform(INTERLEAVED))
+    wide = PositionEmbedder(6).fit_transform(INTERLEAVED)
+    narrow = PositionEmbedder(6, dtype="float32").fit_transform(INTERLEAVED)
+    assert narrow.dtype == np.float32
+    assert_allclose(narrow, wide.astype(np.float32), atol=1e-7)
+
+
+def test_input_frame_is_never_mutated(backend):
+    """fit and transform leave the caller's frame as it was."""
+    X = backend.frame({"g": ["a", None, "a", "b"]})
+    before = copy.deepcopy(backend.to_pandas(X))
+    for method in ("sinusoidal", "random", "scalar", "decay"):
+        PositionEmbedder(3, method=method, reverse=True).fit(X).transform(X)
+    assert_frame_equal(backend.to_pandas(X), before)
+
+
+def test_zero_rows_at_transform():
+    """An empty frame transforms to (0, n_out)."""
+    embedder = PositionEmbedder(3).fit(frame(g=["a", "b"]))
+    assert embedder.transform(frame(g=pd.Series([], dtype=object))).shape == (0, 3)
+
+
+def test_grid_search_over_embedding_dim():
+    """GridSearchCV reaches embedding_dim inside a ColumnTransformer."""
+    X, y, _ = make_event_log(n_sequences=60, random_state=0)
+    model = make_pipeline(
+        ColumnTransformer(
+            [("position", PositionEmbedder(method="decay", max_scale=32.0), ["sequence_id"])]
+        ),
+        Ridge(),
+    )
+    search = GridSearchCV(
+        model, {"columntransformer__position__embedding_dim": [1, 4]}, cv=KFold(3)
+    ).fit(X, y)
+    assert search.best_params_["columntransformer__position__embedding_dim"] in (1, 4)
+
+
+@given(
+    st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "c"])), min_size=1, max_size=60),
+    st.integers(1, 9),
+)
+def test_property_positions_are_cumcounts_and_shape_is_kept(keys, dim):
+    """For any key sequence: pandas cumcount positions, shape and index kept."""
+    X = pd.DataFrame({"k": pd.Series(keys, dtype=object, index=np.arange(len(keys)) * 3)})
+    before = X.copy()
+    out = PositionEmbedder(dim).set_output(transform="pandas").fit_transform(X)
+    assert out.shape == (len(keys), dim)
+    assert out.index.equals(X.index)
+    positions = X.groupby("k", dropna=False).cumcount()
+    assert_allclose(out.to_numpy(), sinusoid_loop(positions, dim), atol=1e-12)
+    assert_frame_equal(X, before)
