@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import _columns
+from . import _blocks, _columns
 
 _KEY_KINDS = (
     _columns.INTEGER,
@@ -39,12 +39,10 @@ def _key_codes(column):
     _columns.check_kind(column, _KEY_KINDS, what="group columns")
     if column.kind == _columns.NULL:
         return np.zeros(column.missing.size, dtype=np.int64)
-    if column.kind in (_columns.INTEGER, _columns.BOOLEAN) and column.values.size:
+    if _is_small_integer_range(column):
         # Integer keys in a small range are their own codes: no hashing.
         values = column.values.astype(np.int64, copy=False)
-        low, high = int(values.min()), int(values.max())
-        if high - low < 4 * values.size + 1024:
-            return np.where(column.missing, 0, values - low + 1)
+        return np.where(column.missing, 0, values - int(values.min()) + 1)
     if column.kind == _columns.STRING:
         encoded = column.values.dictionary_encode()
         codes = encoded.indices.fill_null(-1).to_numpy().astype(np.int64)
@@ -58,12 +56,13 @@ def _key_codes(column):
     return codes + 1
 
 
-def positions_within_groups(X, columns):
+def positions_within_groups(X, columns, n_threads=None):
     """Each row's position in its group (earlier rows with the same key) and group size.
 
     Works on runs of equal consecutive keys, so contiguous groups cost O(n) with no
-    hashing of every row; interleaved groups add a stable sort of the runs (a radix sort
-    while there are fewer than 65,536 groups).
+    hashing of every row; interleaved groups add a stable sort (a radix sort while there
+    are at most 65,536 groups), in row blocks on ``n_threads`` threads. A single integer
+    key in a small range is its own group code and skips the runs.
 
     Returns
     -------
@@ -75,6 +74,13 @@ def positions_within_groups(X, columns):
     n_rows = X.shape[0]
     if n_rows == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    if len(keys) == 1 and _is_small_integer_range(keys[0]):
+        codes = _key_codes(keys[0])
+        run_starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+        if run_starts.size > np.count_nonzero(np.bincount(codes)):
+            # Some group spans several runs: interleaved groups.
+            return _counted_positions(codes, int(codes.max()) + 1, n_threads)
+        return _run_positions(run_starts, n_rows)
     starts_run = np.zeros(n_rows, dtype=bool)
     starts_run[0] = True
     for key in keys:
@@ -82,14 +88,15 @@ def positions_within_groups(X, columns):
     run_starts = np.flatnonzero(starts_run)
     run_lengths = np.diff(np.append(run_starts, n_rows))
     run_groups = _combine([_key_codes(_take(key, run_starts)) for key in keys])
-    offset_in_run = np.arange(n_rows) - np.repeat(run_starts, run_lengths)
     runs_per_group = np.bincount(run_groups)
     if runs_per_group.max() == 1:
         # Every group is one run: contiguous groups.
-        return offset_in_run, np.repeat(run_lengths, run_lengths)
+        return _run_positions(run_starts, n_rows)
+    offset_in_run = np.arange(n_rows) - np.repeat(run_starts, run_lengths)
     if 2 * run_starts.size > n_rows:
         # Mostly interleaved: count per row, as runs would save little.
-        return _counted_positions(np.repeat(run_groups, run_lengths), runs_per_group.size)
+        codes = np.repeat(run_groups, run_lengths)
+        return _counted_positions(codes, runs_per_group.size, n_threads)
     # Stable sort of runs by group; a 16-bit key lets numpy use its radix sort.
     order = _stable_order(run_groups, runs_per_group.size)
     group_length = np.bincount(run_groups, weights=run_lengths).astype(np.int64)
@@ -106,19 +113,50 @@ def positions_within_groups(X, columns):
     return position, np.repeat(group_length[run_groups], run_lengths)
 
 
-def _counted_positions(codes, n_codes):
-    """Positions and group sizes from per-row codes: a stable sort, then ranks."""
-    order = _stable_order(codes, n_codes)
-    group_length = np.bincount(codes, minlength=n_codes)
-    first_row = np.cumsum(group_length) - group_length
+def _run_positions(run_starts, n_rows):
+    """Positions and sizes when every group is one run of consecutive rows."""
+    run_lengths = np.diff(np.append(run_starts, n_rows))
+    position = np.arange(n_rows) - np.repeat(run_starts, run_lengths)
+    return position, np.repeat(run_lengths, run_lengths)
+
+
+def _counted_positions(codes, n_codes, n_threads=None):
+    """Positions and group sizes from per-row codes.
+
+    Each row block ranks its rows within their groups (a stable sort); blocks after the
+    first then add the rows their groups had in earlier blocks.
+    """
     position = np.empty(codes.size, dtype=np.int64)
-    position[order] = np.arange(codes.size) - first_row[codes[order]]
-    return position, group_length[codes]
+    block_counts = {}
+
+    def rank(start, stop):
+        block = codes[start:stop]
+        order = _stable_order(block, n_codes)
+        counts = np.bincount(block, minlength=n_codes)
+        first_row = np.cumsum(counts) - counts
+        position[start + order] = np.arange(stop - start) - first_row[block[order]]
+        block_counts[start] = counts
+
+    _blocks.run_in_blocks(codes.size, rank, n_threads)
+    starts = sorted(block_counts)
+    earlier = np.zeros(n_codes, dtype=np.int64)
+    for start, stop in zip(starts, starts[1:] + [codes.size], strict=True):
+        if start:
+            position[start:stop] += earlier[codes[start:stop]]
+        earlier += block_counts[start]
+    return position, earlier[codes]
 
 
 def _stable_order(codes, n_codes):
     # Below 2**16 codes a uint16 key makes numpy's stable sort a radix sort: O(n).
     return np.argsort(codes.astype(np.uint16) if n_codes <= 2**16 else codes, kind="stable")
+
+
+def _is_small_integer_range(column):
+    if column.kind not in (_columns.INTEGER, _columns.BOOLEAN) or not column.values.size:
+        return False
+    span = int(column.values.max()) - int(column.values.min())
+    return span < 4 * column.values.size + 1024
 
 
 def _combine(codes_per_column):

@@ -204,7 +204,8 @@ class PositionEmbedder(TransformerMixin, BaseEstimator):
             everything = np.full(n_samples, n_samples, dtype=np.int64)
             return [(np.arange(n_samples, dtype=np.int64), everything)]
         if self.positions == "within_group":
-            return [_groups.positions_within_groups(X, range(self.n_features_in_))]
+            columns = range(self.n_features_in_)
+            return [_groups.positions_within_groups(X, columns, self.n_threads)]
         return [self._column_positions(X, j) for j in range(self.n_features_in_)]
 
     def _column_positions(self, X, j):
