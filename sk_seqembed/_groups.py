@@ -42,7 +42,10 @@ def _key_codes(column):
     if _is_small_integer_range(column):
         # Integer keys in a small range are their own codes: no hashing.
         values = column.values.astype(np.int64, copy=False)
-        return np.where(column.missing, 0, values - int(values.min()) + 1)
+        codes = values - (int(values.min()) - 1)
+        if column.missing.any():
+            codes[column.missing] = 0
+        return codes
     if column.kind == _columns.STRING:
         encoded = column.values.dictionary_encode()
         codes = encoded.indices.fill_null(-1).to_numpy().astype(np.int64)
@@ -56,7 +59,7 @@ def _key_codes(column):
     return codes + 1
 
 
-def positions_within_groups(X, columns, n_threads=None):
+def positions_within_groups(X, columns, n_threads=None, *, with_length=True):
     """Each row's position in its group (earlier rows with the same key) and group size.
 
     Works on runs of equal consecutive keys, so contiguous groups cost O(n) with no
@@ -67,20 +70,21 @@ def positions_within_groups(X, columns, n_threads=None):
     Returns
     -------
     position, group_length : ndarrays of int64, shape (n_rows,)
+        ``group_length`` is None when ``with_length`` is False (it costs a pass).
     """
     keys = [_columns.read_column(X, j, arrow_strings=True) for j in columns]
     for key in keys:
         _columns.check_kind(key, _KEY_KINDS, what="group columns")
     n_rows = X.shape[0]
     if n_rows == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        return np.zeros(0, np.int64), np.zeros(0, np.int64) if with_length else None
     if len(keys) == 1 and _is_small_integer_range(keys[0]):
         codes = _key_codes(keys[0])
         run_starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
-        if run_starts.size > np.count_nonzero(np.bincount(codes)):
+        if np.bincount(codes[run_starts]).max() > 1:
             # Some group spans several runs: interleaved groups.
-            return _counted_positions(codes, int(codes.max()) + 1, n_threads)
-        return _run_positions(run_starts, n_rows)
+            return _counted_positions(codes, int(codes.max()) + 1, n_threads, with_length)
+        return _run_positions(run_starts, n_rows, with_length)
     starts_run = np.zeros(n_rows, dtype=bool)
     starts_run[0] = True
     for key in keys:
@@ -91,12 +95,12 @@ def positions_within_groups(X, columns, n_threads=None):
     runs_per_group = np.bincount(run_groups)
     if runs_per_group.max() == 1:
         # Every group is one run: contiguous groups.
-        return _run_positions(run_starts, n_rows)
+        return _run_positions(run_starts, n_rows, with_length)
     offset_in_run = np.arange(n_rows) - np.repeat(run_starts, run_lengths)
     if 2 * run_starts.size > n_rows:
         # Mostly interleaved: count per row, as runs would save little.
         codes = np.repeat(run_groups, run_lengths)
-        return _counted_positions(codes, runs_per_group.size, n_threads)
+        return _counted_positions(codes, runs_per_group.size, n_threads, with_length)
     # Stable sort of runs by group; a 16-bit key lets numpy use its radix sort.
     order = _stable_order(run_groups, runs_per_group.size)
     group_length = np.bincount(run_groups, weights=run_lengths).astype(np.int64)
@@ -110,17 +114,19 @@ def positions_within_groups(X, columns, n_threads=None):
         - (np.cumsum(group_length) - group_length)[run_groups[order]]
     )
     position = np.repeat(rows_before_run, run_lengths) + offset_in_run
+    if not with_length:
+        return position, None
     return position, np.repeat(group_length[run_groups], run_lengths)
 
 
-def _run_positions(run_starts, n_rows):
+def _run_positions(run_starts, n_rows, with_length):
     """Positions and sizes when every group is one run of consecutive rows."""
     run_lengths = np.diff(np.append(run_starts, n_rows))
     position = np.arange(n_rows) - np.repeat(run_starts, run_lengths)
-    return position, np.repeat(run_lengths, run_lengths)
+    return position, np.repeat(run_lengths, run_lengths) if with_length else None
 
 
-def _counted_positions(codes, n_codes, n_threads=None):
+def _counted_positions(codes, n_codes, n_threads, with_length):
     """Positions and group sizes from per-row codes.
 
     Each row block ranks its rows within their groups (a stable sort); blocks after the
@@ -144,7 +150,7 @@ def _counted_positions(codes, n_codes, n_threads=None):
         if start:
             position[start:stop] += earlier[codes[start:stop]]
         earlier += block_counts[start]
-    return position, earlier[codes]
+    return position, earlier[codes] if with_length else None
 
 
 def _stable_order(codes, n_codes):

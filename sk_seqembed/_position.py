@@ -198,14 +198,22 @@ class PositionEmbedder(TransformerMixin, BaseEstimator):
     # --- positions ------------------------------------------------------------------
 
     def _positions(self, X):
-        """(position, group length) int64 arrays, one pair per position source."""
+        """(position, group length) int64 arrays, one pair per position source.
+
+        Group lengths are only computed when used (reverse, scalar); else None.
+        """
         n_samples = X.shape[0]
         if self.positions == "global":
             everything = np.full(n_samples, n_samples, dtype=np.int64)
             return [(np.arange(n_samples, dtype=np.int64), everything)]
         if self.positions == "within_group":
             columns = range(self.n_features_in_)
-            return [_groups.positions_within_groups(X, columns, self.n_threads)]
+            with_length = self.reverse or self.method == "scalar"
+            return [
+                _groups.positions_within_groups(
+                    X, columns, self.n_threads, with_length=with_length
+                )
+            ]
         return [self._column_positions(X, j) for j in range(self.n_features_in_)]
 
     def _column_positions(self, X, j):

@@ -249,17 +249,29 @@ def test_grid_search_over_embedding_dim():
     assert search.best_params_["columntransformer__position__embedding_dim"] in (1, 4)
 
 
-@given(
+KEY_LISTS = st.one_of(
     st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "c"])), min_size=1, max_size=60),
-    st.integers(1, 9),
+    st.lists(st.one_of(st.none(), st.integers(-3, 3)), min_size=1, max_size=60),
+    st.lists(st.integers(0, 4), min_size=1, max_size=60).map(sorted),
 )
-def test_property_positions_are_cumcounts_and_shape_is_kept(keys, dim):
-    """For any key sequence: pandas cumcount positions, shape and index kept."""
-    X = pd.DataFrame({"k": pd.Series(keys, dtype=object, index=np.arange(len(keys)) * 3)})
+
+
+@given(KEY_LISTS, st.integers(1, 9), st.booleans())
+def test_property_positions_are_cumcounts_and_shape_is_kept(keys, dim, reverse):
+    """For any keys (strings, nullable ints, contiguous runs): pandas' cumcount
+    positions, shape and index kept, input unchanged."""
+    index = np.arange(len(keys)) * 3
+    dtype = "Int64" if _ints(keys) else object
+    X = pd.DataFrame({"k": pd.Series(keys, dtype=dtype, index=index)})
     before = X.copy()
-    out = PositionEmbedder(dim).set_output(transform="pandas").fit_transform(X)
+    embedder = PositionEmbedder(dim, reverse=reverse).set_output(transform="pandas")
+    out = embedder.fit_transform(X)
     assert out.shape == (len(keys), dim)
     assert out.index.equals(X.index)
-    positions = X.groupby("k", dropna=False).cumcount()
+    positions = X.groupby("k", dropna=False).cumcount(ascending=not reverse)
     assert_allclose(out.to_numpy(), sinusoid_loop(positions, dim), atol=1e-12)
     assert_frame_equal(X, before)
+
+
+def _ints(keys):
+    return all(key is None or isinstance(key, int) for key in keys)
