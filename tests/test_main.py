@@ -11,7 +11,7 @@ def test_main_job_prints_a_results_table(capsys):
     printed = capsys.readouterr().out
     assert "20,000 training rows" in printed
     assert list(results.columns) == ["MAE", "RMSE", "R2", "fit_s"]
-    assert len(results) == 4
+    assert len(results) == 5
     assert np.isfinite(results.to_numpy()).all()
     # The mean predictor has R² near 0 on a test set drawn from a later period.
     assert abs(results.loc["mean (DummyRegressor)", "R2"]) < 0.05
