@@ -15,33 +15,12 @@ Run: ``python benchmarks/bench_position.py`` (``--quick`` for 100,000 rows).
 """
 
 import argparse
-import time
-import tracemalloc
 
 import numpy as np
 import pandas as pd
+from _timing import best_time, peak_memory, write_floors
 
 from sk_seqembed import PositionEmbedder
-
-
-def best_time(function, repeat=9):
-    """Best wall time of ``repeat`` calls (the previous result dropped first)."""
-    best, result = np.inf, None
-    for _ in range(repeat):
-        result = None
-        start = time.perf_counter()
-        result = function()
-        best = min(best, time.perf_counter() - start)
-    return best, result
-
-
-def peak_memory(function):
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    function()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak
 
 
 def pandas_peer(X, dim, base=10000.0):
@@ -69,9 +48,7 @@ def measure(X, layout, dim):
     embedder = PositionEmbedder(dim).fit(X)
     ours, out = best_time(lambda: embedder.transform(X))
     peak = peak_memory(lambda: embedder.transform(X))
-    source, target = np.ones_like(out), np.empty_like(out)
-    bare, _ = best_time(lambda: np.copyto(target, source))
-    fresh, _ = best_time(lambda: np.copyto(np.empty_like(source), source))
+    bare, fresh = write_floors(out)
     peer, expected = best_time(lambda: pandas_peer(X, dim), repeat=3)
     np.testing.assert_allclose(out, expected, atol=1e-9)
     subset = 20_000

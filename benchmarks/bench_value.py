@@ -22,29 +22,14 @@ Run: ``python benchmarks/bench_value.py`` (``--quick`` for a smaller run).
 
 import argparse
 import time
-import tracemalloc
 
 import numpy as np
 import pandas as pd
+from _timing import best_time, peak_memory, write_floors
 from sklearn.preprocessing import OneHotEncoder
 
 from sk_seqembed import ValueEmbedder
 from sk_seqembed.datasets import make_event_log
-
-
-def best_time(function, repeat=5):
-    """Best wall time of ``repeat`` calls, and the last result.
-
-    The previous result is dropped before each call, as a user's would be, so every
-    call allocates its output afresh from memory the process already owns.
-    """
-    best, result = np.inf, None
-    for _ in range(repeat):
-        result = None
-        start = time.perf_counter()
-        result = function()
-        best = min(best, time.perf_counter() - start)
-    return best, result
 
 
 def zipf_tokens(n_rows, n_vocab, kind, rng):
@@ -56,25 +41,13 @@ def zipf_tokens(n_rows, n_vocab, kind, rng):
     return pd.DataFrame({"item": pd.Series(names[ranks], dtype="str")})
 
 
-def peak_memory(function):
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    result = function()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak, result
-
-
 def measure(X, dim, dtype):
     """One row of the transform table: ours, the floors and the peers, same run."""
     n_rows = len(X)
     embedder = ValueEmbedder(dim, dtype=dtype, random_state=0).fit(X)
     ours, out = best_time(lambda: embedder.transform(X))
-    peak, _ = peak_memory(lambda: embedder.transform(X))
-    source, target = np.ones_like(out), np.empty_like(out)
-    bare, _ = best_time(lambda: np.copyto(target, source))
-    # The floor for any transform that returns a new array: allocate, then write.
-    fresh, _ = best_time(lambda: np.copyto(np.empty_like(source), source))
+    peak = peak_memory(lambda: embedder.transform(X))
+    bare, fresh = write_floors(out)
     table = np.asarray(embedder.embeddings_)
     index = pd.Index(embedder.vocabularies_[0])
     values = X["item"].to_numpy()
