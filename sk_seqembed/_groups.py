@@ -42,7 +42,8 @@ def _key_codes(column):
     if _is_small_integer_range(column):
         # Integer keys in a small range are their own codes: no hashing.
         values = column.values.astype(np.int64, copy=False)
-        codes = values - (int(values.min()) - 1)
+        # The span is small, so differences from the minimum never overflow int64.
+        codes = (values - values.min()) + 1
         if column.missing.any():
             codes[column.missing] = 0
         return codes

@@ -8,7 +8,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from . import _blocks, _columns, _groups, _position_encodings, _tokens
+from . import _blocks, _columns, _groups, _position_encodings
 
 _SCALAR_FEATURES = ("position", "reverse_position", "group_length", "fraction")
 
@@ -36,9 +36,11 @@ class PositionEmbedder(TransformerMixin, BaseEstimator):
         - ``"decay"``: multi-scale recency ``exp(-p / s_k)`` for ``d`` scales
           ``s_k = max_scale**((k+1)/d)``, geometrically spaced like ALiBi's slopes.
     positions : {"within_group", "global", "from_column"}, default="within_group"
-        - ``"within_group"``: the received columns are group keys (one or several, of
-          any kind; groups need not be contiguous). A row's position is the number of
-          earlier rows of its group. Rows with a missing key form one group.
+        - ``"within_group"``: the received columns are group keys (one or several:
+          tokens, numbers, booleans or datetimes; groups need not be contiguous). A
+          row's position is the number of earlier rows of its group. Rows with a
+          missing key form one group (NaN and null alike, unlike pandas' ``dropna=False``
+          on arrow floats, which keeps them apart).
         - ``"global"``: the row's index 0..n-1 in the frame; column values are ignored.
         - ``"from_column"``: every received column holds non-negative integer
           positions (whole-number floats accepted); each gets its own features.
@@ -68,7 +70,8 @@ class PositionEmbedder(TransformerMixin, BaseEstimator):
     n_features_in_ : int
     feature_names_in_ : ndarray of str
     max_position_ : int
-        The largest position seen in fit (the table's last row for ``random``).
+        The largest position seen in fit (``random`` sizes its table by it unless
+        ``max_position`` is given).
     table_ : ndarray of shape (max_position + 2, embedding_dim)
         ``random``: one row per position, then a zero row.
 
@@ -191,8 +194,9 @@ class PositionEmbedder(TransformerMixin, BaseEstimator):
         n_samples = X.shape[0]
         width = self._width()
         out = np.empty((n_samples, width * len(sources)), dtype=self.dtype)
+        names = self._source_names(_columns.output_prefixes(self))
         for k, (position, length) in enumerate(sources):
-            self._encode(position, length, out[:, k * width : (k + 1) * width])
+            self._encode(position, length, out[:, k * width : (k + 1) * width], names[k])
         return out
 
     # --- positions ------------------------------------------------------------------
@@ -217,27 +221,42 @@ class PositionEmbedder(TransformerMixin, BaseEstimator):
         return [self._column_positions(X, j) for j in range(self.n_features_in_)]
 
     def _column_positions(self, X, j):
-        tokens = _tokens.read_tokens(X, j, allow_missing=False)
-        if tokens.kind != _columns.INTEGER:
-            raise TypeError(
-                f"Column {tokens.name!r} holds {tokens.kind} values; position columns "
-                "must hold non-negative integers."
-            )
-        if tokens.values.size and tokens.values.min() < 0:
-            negative = np.unique(tokens.values[tokens.values < 0])[:5].tolist()
+        column = _columns.read_column(X, j)
+        if column.missing.any():
             raise ValueError(
-                f"Negative values in data: column {tokens.name!r} holds negative "
+                f"Input X contains NaN in column {column.name!r}: "
+                f"{int(column.missing.sum())} missing position(s); positions cannot be "
+                "missing."
+            )
+        values = column.values
+        if column.kind == _columns.FLOAT:
+            whole = np.isfinite(values) & (values == np.round(values))
+            if not whole.all() or (np.abs(values) > 2.0**53).any():
+                bad = np.unique(values[~whole])[:5].tolist()
+                raise ValueError(
+                    f"Column {column.name!r} holds positions that are not whole numbers, "
+                    f"e.g. {bad}; positions count rows: 0, 1, 2, ..."
+                )
+            values = values.astype(np.int64)
+        elif column.kind != _columns.INTEGER:
+            raise TypeError(
+                f"Column {column.name!r} holds {column.kind} values (dtype {column.dtype}); "
+                "position columns must hold non-negative integers."
+            )
+        if values.size and values.min() < 0:
+            negative = np.unique(values[values < 0])[:5].tolist()
+            raise ValueError(
+                f"Negative values in data: column {column.name!r} holds negative "
                 f"positions, e.g. {negative}; positions count rows from 0."
             )
-        length = np.full(tokens.values.size, tokens.values.max(initial=-1) + 1)
-        return tokens.values, length
+        return values, np.full(values.size, values.max(initial=-1) + 1)
 
     # --- encodings ------------------------------------------------------------------
 
     def _width(self):
         return len(_SCALAR_FEATURES) if self.method == "scalar" else self.embedding_dim
 
-    def _encode(self, position, length, out):
+    def _encode(self, position, length, out, source):
         if self.method == "scalar":
             self._scalar(position, length, out)
             return
@@ -247,8 +266,18 @@ class PositionEmbedder(TransformerMixin, BaseEstimator):
         if is_global:
             self._global_rows(position.size, out)
             return
-        table = self._table(int(position.max(initial=0)))
-        rows = self._table_rows(position, table.shape[0])
+        last = int(position.max(initial=0))
+        if self.method != "random" and last + 1 > max(
+            4 * _position_encodings.BLOCK, position.size // 4
+        ):
+            # A table of every position would outgrow the output: compute row by row.
+            target = out if out.flags.c_contiguous else np.empty(out.shape, out.dtype)
+            self._rows_at(position, target)
+            if target is not out:
+                out[:] = target
+            return
+        table = self._table(last)
+        rows = self._table_rows(position, table.shape[0], source)
 
         def gather(start, stop):
             np.take(table, rows[start:stop], axis=0, out=out[start:stop], mode="clip")
@@ -258,6 +287,17 @@ class PositionEmbedder(TransformerMixin, BaseEstimator):
         else:
             # A column block of a wider output: np.take needs a contiguous target.
             out[:] = np.take(table, rows, axis=0, mode="clip")
+
+    def _rows_at(self, position, out):
+        if self.method == "sinusoidal":
+            kernel, parameter = _position_encodings.sinusoidal_at, self.base
+        else:
+            kernel, parameter = _position_encodings.decay_at, self.max_scale
+
+        def fill(start, stop):
+            kernel(position[start:stop], self.embedding_dim, parameter, out[start:stop])
+
+        _blocks.run_in_blocks(position.size, fill, self.n_threads)
 
     def _table(self, last):
         """One row per position 0..last (random: the fitted table, zero row last)."""
@@ -271,7 +311,7 @@ class PositionEmbedder(TransformerMixin, BaseEstimator):
         parameter = self.base if self.method == "sinusoidal" else self.max_scale
         return kernel(0, last + 1, self.embedding_dim, parameter).astype(self.dtype)
 
-    def _table_rows(self, position, n_table_rows):
+    def _table_rows(self, position, n_table_rows, source):
         if self.method != "random":
             return position
         last = n_table_rows - 2
@@ -280,9 +320,9 @@ class PositionEmbedder(TransformerMixin, BaseEstimator):
             return position
         if self.beyond_max == "error":
             raise ValueError(
-                f"{int(beyond.sum())} row(s) have positions above max_position={last} "
-                f"(up to {int(position.max())}); use beyond_max='clip' or 'zeros', or a "
-                "larger max_position."
+                f"Positions from {source!r}: {int(beyond.sum())} row(s) lie above "
+                f"max_position={last} (up to {int(position.max())}); use "
+                "beyond_max='clip' or 'zeros', or a larger max_position."
             )
         return np.where(beyond, last if self.beyond_max == "clip" else last + 1, position)
 
@@ -327,13 +367,7 @@ class PositionEmbedder(TransformerMixin, BaseEstimator):
         feature_names_out : ndarray of str
         """
         check_is_fitted(self)
-        names = _columns.check_input_features(self, input_features)
-        if self.positions == "global":
-            sources = ["row"]
-        elif self.positions == "within_group":
-            sources = ["_".join(names)]
-        else:
-            sources = names
+        sources = self._source_names(_columns.check_input_features(self, input_features))
         if self.method == "scalar":
             suffixes = list(_SCALAR_FEATURES)
         else:
@@ -341,6 +375,14 @@ class PositionEmbedder(TransformerMixin, BaseEstimator):
         return np.asarray(
             [f"{source}_{suffix}" for source in sources for suffix in suffixes], dtype=object
         )
+
+    def _source_names(self, names):
+        """One name per position source: the joined keys, ``row``, or each column."""
+        if self.positions == "global":
+            return ["row"]
+        if self.positions == "within_group":
+            return ["_".join(names)]
+        return list(names)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

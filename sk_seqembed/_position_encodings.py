@@ -72,3 +72,47 @@ def decay_rows(start, count, dim, max_scale, *, out=None):
             out=out[first : first + rows],
         )
     return out
+
+
+def _split(positions):
+    """``p = q * BLOCK + r``, with ``q`` renumbered densely when it is sparse."""
+    q, r = np.divmod(positions, BLOCK)
+    if q.size and q.max() > 4 * q.size:
+        # Huge, scattered positions: only the distinct block starts get table rows.
+        starts, q = np.unique(q, return_inverse=True)
+    else:
+        starts = np.arange(q.max(initial=0) + 1)
+    return starts * BLOCK, q, r
+
+
+def sinusoidal_at(positions, dim, base, out):
+    """Sinusoidal rows for arbitrary non-negative positions, into ``out``.
+
+    Memory stays near the output whatever the positions: a row is the angle-sum of a
+    block-start row and an offset row, from two small tables.
+    """
+    rates = sinusoid_rates(dim, base)
+    phases = np.where(np.arange(dim) % 2 == 0, 0.0, np.pi / 2)
+    starts, q, r = _split(positions)
+    start_angles = starts[:, None] * rates + phases
+    sin_start, cos_start = np.sin(start_angles), np.cos(start_angles)
+    offsets = np.arange(BLOCK)[:, None] * rates
+    cos_offset, sin_offset = np.cos(offsets), np.sin(offsets)
+    for first in range(0, positions.size, BLOCK):
+        rows = slice(first, first + BLOCK)
+        block = out[rows]
+        np.multiply(sin_start[q[rows]], cos_offset[r[rows]], out=block)
+        block += cos_start[q[rows]] * sin_offset[r[rows]]
+    return out
+
+
+def decay_at(positions, dim, max_scale, out):
+    """Decay rows for arbitrary non-negative positions, into ``out`` (see above)."""
+    rates = 1.0 / decay_scales(dim, max_scale)
+    starts, q, r = _split(positions)
+    start_decay = np.exp(-starts[:, None] * rates)
+    offset_decay = np.exp(-np.arange(BLOCK)[:, None] * rates)
+    for first in range(0, positions.size, BLOCK):
+        rows = slice(first, first + BLOCK)
+        np.multiply(start_decay[q[rows]], offset_decay[r[rows]], out=out[rows])
+    return out

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 from pandas.testing import assert_frame_equal
+from sklearn.base import clone
 from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import Ridge
 from sklearn.model_selection import GridSearchCV, KFold
@@ -133,17 +134,77 @@ def test_from_column_positions():
     "values, error, message",
     [
         ([0, -2, 1], ValueError, r"Negative values in data: column 'step' holds negative"),
-        ([0, None, 1], ValueError, r"Input X contains NaN \(missing tokens\) in column 'step'"),
-        (["a", "b", "c"], TypeError, "Column 'step' holds string values; position columns"),
-        ([0.5, 1.0, 2.0], ValueError, "Column 'step' holds floats that are not integer"),
+        (
+            [0, None, 1],
+            ValueError,
+            r"Input X contains NaN in column 'step': 1 missing position",
+        ),
+        (["a", "b", "c"], TypeError, r"Column 'step' holds string values \(dtype object\)"),
+        ([0.5, 1.0, 2.0], ValueError, r"'step' holds positions that are not whole numbers"),
         ([True, False, True], TypeError, "Column 'step' holds boolean values"),
+        (
+            pd.to_datetime(["2024-01-01"] * 3).tolist(),
+            TypeError,
+            "Column 'step' holds datetime values",
+        ),
     ],
 )
 def test_from_column_refuses_non_positions(values, error, message):
-    """Anything but non-negative integers raises, naming the column."""
+    """Anything but non-negative integers raises, naming the column and the problem."""
     X = frame(step=pd.Series(values, dtype=object))
     with pytest.raises(error, match=message):
         PositionEmbedder(positions="from_column").fit(X)
+
+
+def test_huge_positions_and_long_groups_stay_within_memory():
+    """Positions far beyond the row count, and one group as long as the frame, are
+    computed row by row from small tables: exact values, output-sized memory."""
+    positions = [0, 10_000_000, 12_345_678_901, 5]
+    X = frame(step=positions)
+    out = PositionEmbedder(7, positions="from_column").fit_transform(X)
+    # Angles near 1e10 carry ~1e-6 of float64 rounding in any implementation.
+    assert_allclose(out, sinusoid_loop(positions, 7), atol=1e-5)
+    decay = PositionEmbedder(3, method="decay", positions="from_column").fit_transform(X)
+    expected = np.exp(-np.array(positions, float)[:, None] / 256.0 ** (np.arange(1, 4) / 3))
+    assert_allclose(decay, expected, rtol=1e-12)
+    long_group = frame(g=np.zeros(20_000, dtype=int))
+    out = PositionEmbedder(6, reverse=True).fit_transform(long_group)
+    rows = [0, 1023, 1024, 19_999]
+    assert_allclose(out[rows], sinusoid_loop([19_999 - r for r in rows], 6), atol=1e-10)
+
+
+@pytest.mark.parametrize("run_length", [1, 3, 7])
+def test_groups_in_several_runs_match_pandas(run_length):
+    """String and datetime keys whose groups recur in runs (the run-sorting path)."""
+    rng = np.random.default_rng(run_length)
+    keys = np.repeat(rng.choice(["x", "y", "z", None], size=300), run_length)
+    days = np.repeat(
+        rng.choice(pd.to_datetime(["2024-01-01", "2024-01-02"]), size=300), run_length
+    )
+    X = frame(key=pd.Series(keys, dtype=object), day=days)
+    out = PositionEmbedder(method="scalar").fit_transform(X)
+    groups = X.groupby(["key", "day"], dropna=False)
+    assert_array_equal(out[:, 0], groups.cumcount())
+    assert_array_equal(out[:, 1], groups.cumcount(ascending=False))
+    assert_array_equal(out[:, 2], groups["day"].transform("size"))
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        pd.Series(np.random.default_rng(1).integers(0, 100_000, size=150_000) * 7919),
+        pd.Series(np.random.default_rng(2).choice(["a", "b", "c", None], size=150_000)),
+        pd.Series([-(2**63), -(2**63), 5 - 2**63] * 50_000),
+    ],
+    ids=["more-than-65536-groups", "strings", "int64-min"],
+)
+def test_large_inputs_match_pandas_on_every_thread_count(keys):
+    """Above 100,000 rows (threaded blocks), positions still equal pandas' cumcount."""
+    X = frame(k=keys)
+    expected = X.groupby("k", dropna=False).cumcount().to_numpy()
+    for n_threads in (1, 3):
+        out = PositionEmbedder(method="scalar", n_threads=n_threads).fit_transform(X)
+        assert_array_equal(out[:, 0], expected)
 
 
 def test_random_table_and_beyond_max_policies():
@@ -158,7 +219,7 @@ def test_random_table_and_beyond_max_policies():
     assert_array_equal(out[4], out[3])
     zeros = embedder.set_params(beyond_max="zeros").transform(test)
     assert_array_equal(zeros[4:], 0.0)
-    with pytest.raises(ValueError, match=r"2 row\(s\) have positions above max_position=3"):
+    with pytest.raises(ValueError, match=r"from 'g': 2 row\(s\) lie above max_position=3"):
         embedder.set_params(beyond_max="error").transform(test)
     wider = PositionEmbedder(5, method="random", max_position=9, random_state=0).fit(train)
     assert wider.table_.shape == (11, 5)
@@ -209,14 +270,16 @@ def test_threaded_equals_single_threaded(positions, method):
 
 
 def test_pickle_clone_and_float32():
-    """Pickled estimators agree; float32 output equals float64 rounded."""
+    """Pickled and cloned estimators agree; float32 output is the formula in float32."""
     embedder = PositionEmbedder(6, method="random", random_state=0).fit(INTERLEAVED)
     restored = pickle.loads(pickle.dumps(embedder))
     assert_array_equal(restored.transform(INTERLEAVED), embedder.transform(INTERLEAVED))
-    wide = PositionEmbedder(6).fit_transform(INTERLEAVED)
+    refit = clone(embedder).fit(INTERLEAVED)
+    assert_array_equal(refit.transform(INTERLEAVED), embedder.transform(INTERLEAVED))
     narrow = PositionEmbedder(6, dtype="float32").fit_transform(INTERLEAVED)
     assert narrow.dtype == np.float32
-    assert_allclose(narrow, wide.astype(np.float32), atol=1e-7)
+    positions = INTERLEAVED.groupby("session").cumcount()
+    assert_allclose(narrow, sinusoid_loop(positions, 6), atol=1e-7)
 
 
 def test_input_frame_is_never_mutated(backend):
