@@ -230,7 +230,8 @@ class PositionEmbedder(TransformerMixin, BaseEstimator):
             )
         values = column.values
         if column.kind == _columns.FLOAT:
-            whole = np.isfinite(values) & (values == np.round(values))
+            _columns.check_finite(column)
+            whole = values == np.round(values)
             if not whole.all() or (np.abs(values) > 2.0**53).any():
                 bad = np.unique(values[~whole])[:5].tolist()
                 raise ValueError(
