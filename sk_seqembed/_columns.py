@@ -471,8 +471,8 @@ def _read_objects(values, name, dtype):
     type_names = sorted({type(value).__name__ for value in present})
     if inferred.startswith("mixed") and len(type_names) > 1:
         raise TypeError(
-            f"Column {name!r} mixes kinds of values; as sklearn's encoders say, the "
-            f"input argument must be uniformly strings or numbers. Got {type_names}."
+            f"Column {name!r} mixes kinds of values: its input argument must be "
+            f"uniformly strings or numbers. Got {type_names}."
         )
     return _unsupported(name, f"{dtype} of {', '.join(type_names)}", missing)
 

@@ -16,7 +16,6 @@ from . import _blocks, _columns, _cooccurrence, _groups, _hashing, _target_encod
 # Each table ends with these special rows, after one row per vocabulary token.
 INFREQUENT, MISSING, UNKNOWN, ZEROS = range(4)
 N_SPECIAL = 4
-_SPECIAL_NAMES = ["<infrequent>", "<missing>", "<unknown>", "<zeros>"]
 
 
 class ValueEmbedder(TransformerMixin, BaseEstimator):
