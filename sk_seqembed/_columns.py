@@ -191,7 +191,14 @@ def read_column(X, j, *, arrow_strings=False):
     if column.kind != STRING or isinstance(column.values, np.ndarray) != arrow_strings:
         return column
     if arrow_strings:
-        values = pa.array(column.values, mask=column.missing, type=pa.large_string())
+        try:
+            values = pa.array(column.values, mask=column.missing, type=pa.large_string())
+        except UnicodeEncodeError as exc:
+            raise ValueError(
+                f"Column {name!r} holds a string that is not valid Unicode ({exc.reason}: "
+                f"{exc.object[exc.start : exc.end]!r}); clean it, e.g. with "
+                ".str.encode('utf-8', 'replace').str.decode('utf-8')."
+            ) from None
     else:
         values = column.values.to_numpy(zero_copy_only=False)
         values.flags.writeable = False

@@ -533,3 +533,10 @@ def test_numpy_arrays_of_every_kind_are_not_mutated(dtype):
     assert_array_equal(X, before)
     if np.dtype(dtype).kind == "M":
         assert columns["x0"].values.dtype == np.dtype("datetime64[s]")
+
+
+def test_strings_that_are_not_unicode_are_refused_by_name():
+    """Lone surrogates cannot become arrow strings: the error names the column."""
+    X = pd.DataFrame({"text": pd.Series(["ok", "\ud800"], dtype=object)})
+    with pytest.raises(ValueError, match=r"Column 'text' holds a string that is not valid"):
+        _columns.read_column(X, 0, arrow_strings=True)

@@ -355,13 +355,46 @@ def test_cooccurrence_unknown_is_the_centroid_and_groups_may_be_any_key():
     assert_allclose(vectors @ vectors.T, reference @ reference.T, atol=1e-10)
 
 
-def test_cooccurrence_same_row_links_columns():
-    """same_row counts tokens of other columns in the same row as context."""
-    X = frame(a=["x", "y", "x", "y"], b=["p", "q", "p", "q"])
-    apart = ValueEmbedder(2, method="cooccurrence", window=1, random_state=0).fit(X)
-    linked = ValueEmbedder(2, method="cooccurrence", window=1, same_row=True, random_state=0)
-    linked.fit(X)
-    assert not np.allclose(apart.embeddings_, linked.embeddings_)
+def test_cooccurrence_same_row_matches_counts_written_out():
+    """same_row: each column's words also take the other column's token of the same
+    row as context; column a's table is checked against its PPMI matrix by hand."""
+    a = ["x", "y", "x", "z", "y"]
+    b = ["p", "q", "p", "p", "q"]
+    window, alpha = 1, 0.75
+    counts = {}
+
+    def add(word, context, weight):
+        counts[(word, context)] = counts.get((word, context), 0.0) + weight
+
+    for i, word in enumerate(a):
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(a):
+                add(word, ("a", a[j]), (window + 1 - abs(i - j)) / window)
+        add(word, ("b", b[i]), 1.0)
+    words = sorted(set(a))
+    contexts = sorted({context for _, context in counts})
+    matrix = np.zeros((len(words), len(contexts)))
+    for (word, context), count in counts.items():
+        matrix[words.index(word), contexts.index(context)] = count
+    smoothed = matrix.sum(axis=0) ** alpha
+    with np.errstate(divide="ignore"):
+        pmi = np.log(matrix / matrix.sum(axis=1, keepdims=True) / (smoothed / smoothed.sum()))
+    ppmi = np.maximum(pmi, 0.0)
+    embedder = ValueEmbedder(
+        8,
+        method="cooccurrence",
+        window=window,
+        same_row=True,
+        eigenvalue_weight=1.0,
+        normalize=False,
+    ).fit(frame(a=a, b=b))
+    vectors = embedder.embedding_table("a").loc[words].to_numpy()
+    assert_allclose(vectors @ vectors.T, ppmi @ ppmi.T, atol=1e-10)
+    apart = ValueEmbedder(8, method="cooccurrence", window=window, normalize=False)
+    apart = apart.set_params(eigenvalue_weight=1.0).fit(frame(a=a, b=b))
+    assert not np.allclose(
+        apart.embedding_table("a").to_numpy(), embedder.embedding_table("a").to_numpy()
+    )
 
 
 def test_target_cross_fitting_matches_hand_computed_fractions():
