@@ -5,7 +5,7 @@ Fields come from integer arithmetic on the int64 ticks (Howard Hinnant's
 1500 and 2300 work in ``datetime64[us]``) and each field equals pandas' ``.dt`` accessor.
 Aware values are first turned into local wall-clock time by pandas' time-zone database.
 
-Phases place an instant in a cycle as a float in [0, 1), continuously: 23:59 is next to
+Phases place an instant in a cycle as a float in [0, 1) that wraps: 23:59 is next to
 00:00, 31 January next to 1 February (each month's own length), 31 December next to
 1 January (365 or 366 days).
 """
@@ -153,22 +153,23 @@ class Calendar:
     # --- phases in [0, 1) -----------------------------------------------------------
 
     def phase(self, name):
-        """Continuous position of each instant in the field's cycle, in [0, 1).
+        """Position of each instant in the field's cycle, in [0, 1).
 
-        ``week`` cycles over the ISO year's 52 or 53 weeks; ``year`` has no cycle and
-        ``weekend`` is not a cycle: both raise.
+        Time-of-day fields (hour, minute, second) are continuous at the values' own
+        resolution: 23:59 is next to 00:00. Fields of a day or longer (weekday, day,
+        dayofyear, week, month, quarter) step once a day, by 1/period of their cycle:
+        31 January is next to 1 February, and ``week`` cycles over the ISO year's 52 or
+        53 weeks. ``year`` and ``weekend`` are not cycles and raise.
         """
-        day_fraction = self.time_of_day / _SECONDS_PER_DAY
         if name == "second":
             return (self.time_of_day % 60) / 60
         if name == "minute":
             return (self.time_of_day % 3600) / 3600
         if name == "hour":
-            return day_fraction
+            return self.time_of_day / _SECONDS_PER_DAY
         if name == "weekday":
-            return (self.weekday + day_fraction) / 7
-        month_length = days_in_month(self.year, self.month)
-        month_fraction = (self.day - 1 + day_fraction) / month_length
+            return self.weekday / 7
+        month_fraction = (self.day - 1) / days_in_month(self.year, self.month)
         if name == "day":
             return month_fraction
         if name == "month":
@@ -176,13 +177,11 @@ class Calendar:
         if name == "quarter":
             return ((self.month - 1) % 3 + month_fraction) / 3
         if name == "dayofyear":
-            year_length = 365 + is_leap(self.year)
-            return (self.dayofyear - 1 + day_fraction) / year_length
+            return (self.dayofyear - 1) / (365 + is_leap(self.year))
         if name == "week":
             thursday = self.days - self.weekday + 3
-            iso_year = civil_from_days(thursday)[0]
-            weeks = _iso_weeks_in_year(iso_year)
-            return (self.week - 1 + (self.weekday + day_fraction) / 7) / weeks
+            weeks = _iso_weeks_in_year(civil_from_days(thursday)[0])
+            return (self.week - 1 + self.weekday / 7) / weeks
         raise ValueError(f"The field {name!r} has no cycle.")
 
 
