@@ -6,8 +6,9 @@ estimator that composes in a ``ColumnTransformer``.
 """
 
 from ._position import PositionEmbedder
+from ._temporal import TemporalEmbedder
 from ._value import ValueEmbedder
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["PositionEmbedder", "ValueEmbedder", "__version__"]
+__all__ = ["PositionEmbedder", "TemporalEmbedder", "ValueEmbedder", "__version__"]

@@ -12,6 +12,7 @@ DataFrames and 2-D array-likes. Nothing here writes to the caller's data.
 
 import sys
 from dataclasses import dataclass, replace
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
@@ -165,6 +166,36 @@ def check_input_features(estimator, input_features):
     if hasattr(estimator, "feature_names_in_") and input_features != prefixes:
         raise ValueError("input_features is not equal to feature_names_in_")
     return input_features
+
+
+def resolve_columns(estimator, columns, *, parameter):
+    """Positions of the fitted input columns a parameter names (names or positions).
+
+    ``columns`` is None, a name, a position, or a list of them; the result is a sorted
+    int array. Errors name the parameter and the offending entry.
+    """
+    if columns is None:
+        return np.empty(0, dtype=int)
+    columns = [columns] if isinstance(columns, (str, Integral)) else list(columns)
+    if any(isinstance(column, (bool, np.bool_)) for column in columns):
+        raise ValueError(f"{parameter} must name columns or positions, got {columns!r}.")
+    names = output_prefixes(estimator)
+    resolved = []
+    for column in columns:
+        if isinstance(column, str):
+            if column not in names:
+                raise ValueError(
+                    f"{parameter}: column {column!r} is not among the input columns {names}."
+                )
+            resolved.append(names.index(column))
+        elif isinstance(column, Integral) and 0 <= column < estimator.n_features_in_:
+            resolved.append(int(column))
+        else:
+            raise ValueError(
+                f"{parameter}: {column!r} is neither a column name nor a position in "
+                f"[0, {estimator.n_features_in_})."
+            )
+    return np.unique(resolved)
 
 
 def read_column(X, j, *, arrow_strings=False):

@@ -301,7 +301,9 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
         self._check_method_parameters()
         y = self._check_target(X, y)
         random_state = check_random_state(self.random_state)
-        self.group_columns_ = self._resolve_group_columns()
+        self.group_columns_ = _columns.resolve_columns(
+            self, self.group_columns, parameter="group_columns"
+        )
         self.token_columns_ = np.setdiff1d(np.arange(self.n_features_in_), self.group_columns_)
         if self.token_columns_.size == 0:
             raise ValueError(
@@ -368,32 +370,6 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
             )
         check_consistent_length(np.empty(X.shape[0]), y)
         return y
-
-    def _resolve_group_columns(self):
-        groups = self.group_columns
-        if groups is None:
-            return np.empty(0, dtype=int)
-        groups = [groups] if isinstance(groups, (str, Integral)) else list(groups)
-        if any(isinstance(group, (bool, np.bool_)) for group in groups):
-            raise ValueError(f"group_columns must name columns or positions, got {groups!r}.")
-        names = list(_columns.output_prefixes(self))
-        resolved = []
-        for group in groups:
-            if isinstance(group, str):
-                if group not in names:
-                    raise ValueError(
-                        f"group_columns: column {group!r} is not among the input columns "
-                        f"{names}."
-                    )
-                resolved.append(names.index(group))
-            elif isinstance(group, Integral) and 0 <= group < self.n_features_in_:
-                resolved.append(int(group))
-            else:
-                raise ValueError(
-                    f"group_columns: {group!r} is neither a column name nor a position in "
-                    f"[0, {self.n_features_in_})."
-                )
-        return np.unique(resolved)
 
     def _shares_tables(self):
         return self.shared_vocabulary or self.method == "pretrained"

@@ -1,0 +1,547 @@
+"""TemporalEmbedder: datetime columns to calendar-exact, wrap-aware features."""
+
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from . import _blocks, _calendar, _columns, _groups
+from . import _temporal_encodings as encodings
+
+CYCLIC_FIELDS = (
+    "second",
+    "minute",
+    "hour",
+    "weekday",
+    "day",
+    "dayofyear",
+    "week",
+    "month",
+    "quarter",
+)
+# Cycles of a day or longer: their features depend on the date only.
+_DAY_FIELDS = ("weekday", "day", "dayofyear", "week", "month", "quarter", "year", "weekend")
+_AUTO_CANDIDATES = ("month", "weekday", "day", "dayofyear", "hour", "minute", "second")
+_SUFFIX = {
+    "cyclical": None,  # sin1, cos1, ...
+    "spline": "spline",
+    "fixed": "fixed",
+    "timefeature": "tf",
+    "onehot": "bin",
+    "random": "emb",
+}
+_TICKS_PER_SECOND = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}
+
+
+class TemporalEmbedder(TransformerMixin, BaseEstimator):
+    """Encode datetime columns as calendar fields that wrap where their cycles do.
+
+    Every received column (except ``group_columns``) is a datetime column: pandas
+    ``datetime64`` in any unit, naive or aware, polars ``Datetime``/``Date``, Python
+    ``date``/``datetime`` objects of one zone, or numbers read as epoch times when
+    ``epoch_unit`` is set.
+
+    Parameters
+    ----------
+    embedding_dim : int, default=2
+        Features per calendar field; its meaning depends on ``method``:
+
+        - ``"cyclical"``: Fourier terms ``sin/cos(2 pi k phase)``, ``k = 1..ceil(d/2)``
+          (Prophet-style orders; d=2 is one sin/cos pair);
+        - ``"spline"``: ``d`` periodic B-splines (cubic from d=4) around the cycle;
+        - ``"fixed"``: width of Informer's sinusoidal table of the field's integer
+          value, on the field's period so it wraps;
+        - ``"timefeature"``: GluonTS/Informer's scaled value in [-0.5, 0.5] (d=1) and
+          its powers up to d. It does not wrap (23:00 and 00:00 lie at opposite ends),
+          for users reproducing those models;
+        - ``"onehot"``: one column per equal slice of the cycle (d=24 gives one per
+          hour of the day);
+        - ``"random"``: a seeded Gaussian table of width d per field value (the seed
+          note's idea, per calendar field instead of per raw timestamp).
+    method : {"cyclical", "spline", "fixed", "timefeature", "onehot", "random"}, \
+            default="cyclical"
+    features : "auto", list of str or dict, default="auto"
+        Calendar fields among ``second, minute, hour, weekday, day, dayofyear, week,
+        month, quarter`` (cycles) and ``year`` (continuous: year plus the fraction of
+        it elapsed) and ``weekend`` (0/1). ``"auto"`` keeps those of ``month, weekday,
+        day, dayofyear, hour, minute, second`` that vary in the fit data (daily data
+        gets no hour or minute). A dict maps fields to their own ``embedding_dim``
+        (for instance ``{"hour": 6, "weekday": 4}``: three and two harmonics).
+    combine : {"concat", "sum"}, default="concat"
+        Concatenate the fields' features, or sum them (Informer's temporal embedding;
+        every field then needs the same width).
+    timezone : str, default=None
+        Convert aware columns to this zone before reading the calendar; by default each
+        aware column is read in its own zone. Naive columns are read as they are.
+    trend : bool, default=False
+        Add the elapsed time since the earliest instant seen in fit, in days (float64).
+    periods : list of str or Timedelta, default=None
+        Continuous-time Fourier terms ``sin/cos(2 pi t / P)`` of the elapsed time, one
+        pair per period (for instance ``["7D", "365.25D"]``).
+    group_columns : str, int or list, default=None
+        Key columns of event sequences (not encoded themselves). When given, each
+        datetime column adds the time since the previous event of its group and since
+        the group's first event, in seconds, as ``sign(x) * log1p(|x|)``; rows are read
+        in order within each group.
+    handle_missing : {"zeros", "nan", "error"}, default="zeros"
+        Features of missing datetimes (NaT, None, polars null): zeros, NaN, or an error.
+    missing_indicator : bool, default=False
+        Add a ``{column}_missing`` 0/1 column.
+    epoch_unit : {"s", "ms", "us", "ns"}, default=None
+        Read numeric columns as naive times since 1970-01-01 in this unit; None
+        refuses numbers.
+    dtype : {"float64", "float32"}, default="float64"
+        Output dtype. Elapsed-time features are computed in float64 first.
+    n_threads : int, default=None
+        Threads for inputs of 100,000 rows or more; None uses every available core.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the ``random`` tables.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+    datetime_columns_ : ndarray of int
+        Positions of the encoded columns.
+    group_columns_ : ndarray of int
+    timezones_ : list
+        Per datetime column, the zone its fields are read in (None for naive columns).
+    fields_ : list of list of (str, int)
+        Per datetime column, the fields and their widths.
+    origins_ : list of numpy.datetime64
+        Per datetime column, the earliest instant seen in fit (the ``trend`` origin).
+    tables_ : dict
+        ``random``: the table of each (column, field).
+
+    Notes
+    -----
+    - Time zones: aware columns are read in their own zone (or ``timezone``): fields
+      follow local wall-clock time, so DST days have 23 or 25 hours of wall-clock
+      time. The zone seen in fit is kept: an aware column at transform is converted to
+      it, and a naive column where fit saw an aware one (or the reverse) is an error.
+      Values keep their own unit: nothing is cast to nanoseconds, so years 1500 or
+      2300 work.
+    - Periods are calendar-exact: day of month cycles over that month's length, day of
+      year over 365 or 366 days, ISO week over 52 or 53 weeks. Hour, minute and second
+      are continuous at the data's resolution (23:59 is next to 00:00); fields of a
+      day or longer step once a day.
+    - Missing datetimes follow ``handle_missing``; elapsed-time and recency features
+      of a missing row follow it too.
+    - Output dtype is ``dtype``. ``year`` and ``trend`` are plain numbers: scale them
+      for linear models.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sk_seqembed import TemporalEmbedder
+    >>> X = pd.DataFrame({"when": pd.to_datetime(["2024-01-01 23:00", "2024-01-02 00:00"])})
+    >>> embedder = TemporalEmbedder(features=["hour"]).fit(X)
+    >>> embedder.get_feature_names_out().tolist()
+    ['when_hour_sin1', 'when_hour_cos1']
+    >>> embedder.transform(X).round(3)
+    array([[-0.259,  0.966],
+           [ 0.   ,  1.   ]])
+    """
+
+    _parameter_constraints = {
+        "embedding_dim": [Interval(Integral, 1, None, closed="left")],
+        "method": [StrOptions(set(_SUFFIX))],
+        "features": [StrOptions({"auto"}), list, tuple, dict],
+        "combine": [StrOptions({"concat", "sum"})],
+        "timezone": [str, None],
+        "trend": ["boolean"],
+        "periods": [list, tuple, None],
+        "group_columns": [str, Integral, list, tuple, np.ndarray, None],
+        "handle_missing": [StrOptions({"zeros", "nan", "error"})],
+        "missing_indicator": ["boolean"],
+        "epoch_unit": [StrOptions(set(_TICKS_PER_SECOND)), None],
+        "dtype": [
+            StrOptions({"float64", "float32"}),
+            Options(type, {np.float64, np.float32}),
+        ],
+        "n_threads": [Interval(Integral, 1, None, closed="left"), None],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        embedding_dim=2,
+        *,
+        method="cyclical",
+        features="auto",
+        combine="concat",
+        timezone=None,
+        trend=False,
+        periods=None,
+        group_columns=None,
+        handle_missing="zeros",
+        missing_indicator=False,
+        epoch_unit=None,
+        dtype="float64",
+        n_threads=None,
+        random_state=None,
+    ):
+        self.embedding_dim = embedding_dim
+        self.method = method
+        self.features = features
+        self.combine = combine
+        self.timezone = timezone
+        self.trend = trend
+        self.periods = periods
+        self.group_columns = group_columns
+        self.handle_missing = handle_missing
+        self.missing_indicator = missing_indicator
+        self.epoch_unit = epoch_unit
+        self.dtype = dtype
+        self.n_threads = n_threads
+        self.random_state = random_state
+
+    # --- fit ------------------------------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Learn each column's zone, fields, trend origin and (``random``) tables.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : TemporalEmbedder
+        """
+        X = _columns.check_input(self, X, reset=True)
+        self.group_columns_ = _columns.resolve_columns(
+            self, self.group_columns, parameter="group_columns"
+        )
+        self.datetime_columns_ = np.setdiff1d(
+            np.arange(self.n_features_in_), self.group_columns_
+        )
+        if self.datetime_columns_.size == 0:
+            raise ValueError("TemporalEmbedder needs a datetime column besides group_columns.")
+        self.period_seconds_ = self._check_periods()
+        rng = check_random_state(self.random_state)
+        self.timezones_, self.fields_, self.origins_, self.tables_ = [], [], [], {}
+        for c, j in enumerate(self.datetime_columns_):
+            values, tz, missing = self._read(X, j)
+            zone = self.timezone if (tz is not None and self.timezone is not None) else tz
+            self.timezones_.append(zone)
+            present = values[~missing]
+            self.origins_.append(present.min() if present.size else np.datetime64(0, "s"))
+            local = _calendar.Calendar(
+                _calendar.wall_clock(present, tz, zone if tz is not None else None)
+            )
+            fields = self._choose_fields(local, _columns.column_names(X)[j])
+            self.fields_.append(fields)
+            if self.method == "random":
+                for field, width in fields:
+                    if field in encodings.NOMINAL_PERIODS:
+                        size = encodings.NOMINAL_PERIODS[field]
+                        table = rng.standard_normal((size, width)) / np.sqrt(width)
+                        self.tables_[(c, field)] = table
+        if self.combine == "sum":
+            widths = {width for fields in self.fields_ for _, width in fields}
+            if len(widths) > 1:
+                raise ValueError(
+                    f"combine='sum' adds the fields' features, so they need one width; got "
+                    f"widths {sorted(widths)} (year and weekend have width 1)."
+                )
+        return self
+
+    def _check_periods(self):
+        if self.periods is None:
+            return np.empty(0)
+        seconds = []
+        for period in self.periods:
+            try:
+                value = pd.Timedelta(period).total_seconds()
+            except (TypeError, ValueError):
+                raise ValueError(
+                    f"periods: {period!r} is not a duration such as '7D' or "
+                    "pd.Timedelta(days=365.25)."
+                ) from None
+            if not value > 0:
+                raise ValueError(f"periods: {period!r} must be a positive duration.")
+            seconds.append(value)
+        return np.asarray(seconds)
+
+    def _choose_fields(self, calendar, name):
+        allowed = CYCLIC_FIELDS + ("year", "weekend")
+        if isinstance(self.features, str):
+            chosen = [
+                field
+                for field in _AUTO_CANDIDATES
+                if calendar.missing.size and np.ptp(calendar.field(field)) > 0
+            ] or ["dayofyear"]
+            requested = {field: self.embedding_dim for field in chosen}
+        elif isinstance(self.features, dict):
+            requested = dict(self.features)
+        else:
+            requested = {field: self.embedding_dim for field in self.features}
+        if not requested:
+            raise ValueError("features is empty: name at least one calendar field.")
+        fields = []
+        for field, width in requested.items():
+            if field not in allowed:
+                raise ValueError(
+                    f"features: {field!r} is not a calendar field; choose from "
+                    f"{', '.join(allowed)}."
+                )
+            if not isinstance(width, Integral) or isinstance(width, bool) or width < 1:
+                raise ValueError(f"features: the width of {field!r} must be an int >= 1.")
+            fields.append((field, 1 if field in ("year", "weekend") else int(width)))
+        return fields
+
+    # --- reading --------------------------------------------------------------------
+
+    def _read(self, X, j):
+        """(datetime64 values: UTC instants if aware, zone or None, missing mask)."""
+        column = _columns.read_column(X, j)
+        if column.missing.any() and self.handle_missing == "error":
+            raise ValueError(
+                f"Input X contains NaN (NaT) in column {column.name!r}: "
+                f"{int(column.missing.sum())} row(s), and handle_missing='error'."
+            )
+        if column.kind == _columns.DATETIME:
+            return column.values, column.tz, column.missing
+        if column.kind == _columns.NULL:
+            return np.full(column.missing.size, np.datetime64("NaT", "s")), None, column.missing
+        if column.kind in (_columns.INTEGER, _columns.FLOAT) and self.epoch_unit is not None:
+            return self._epoch(column), None, column.missing
+        if column.kind == _columns.STRING:
+            raise TypeError(
+                f"Column {column.name!r} holds strings, not datetimes; convert it with "
+                "pd.to_datetime(...) first."
+            )
+        raise TypeError(
+            f"Column {column.name!r} has dtype {column.dtype} ({column.kind}); datetime "
+            "columns must hold datetimes (or numbers, with epoch_unit set)."
+        )
+
+    def _epoch(self, column):
+        if column.kind == _columns.INTEGER:
+            return column.values.view(f"datetime64[{self.epoch_unit}]")
+        _columns.check_finite(column)
+        # Floats keep microseconds: far beyond float64's precision for today's epochs.
+        scale = 10**6 / _TICKS_PER_SECOND[self.epoch_unit]
+        ticks = np.round(np.where(column.missing, 0.0, column.values) * scale)
+        values = ticks.astype(np.int64).view("datetime64[us]")
+        return np.where(column.missing, np.datetime64("NaT"), values)
+
+    def _local_values(self, X, c):
+        """Wall-clock values of datetime column ``c`` and its missing mask, checked."""
+        j = self.datetime_columns_[c]
+        values, tz, missing = self._read(X, j)
+        name = _columns.column_names(X)[j] if _columns.is_dataframe(X) else f"x{j}"
+        fitted = self.timezones_[c]
+        if (tz is None) != (fitted is None) and not missing.all():
+            seen, now = ("aware", "naive") if tz is None else ("naive", "aware")
+            raise ValueError(
+                f"Column {name!r} was {seen} in fit and is {now} now; pass datetimes of "
+                "the same kind (tz_localize or tz_convert them)."
+            )
+        local = values if fitted is None else _calendar.wall_clock(values, "UTC", fitted)
+        return values, local, missing
+
+    # --- transform ------------------------------------------------------------------
+
+    def transform(self, X):
+        """Calendar features of every datetime column.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        X_out : ndarray of shape (n_samples, n_features_out)
+        """
+        check_is_fitted(self)
+        X = _columns.check_input(self, X, reset=False)
+        blocks = []
+        for c in range(self.datetime_columns_.size):
+            instants, local, missing = self._local_values(X, c)
+            parts = [self._calendar_features(c, local, missing)]
+            if self.trend:
+                days = (instants - self.origins_[c]) / np.timedelta64(1, "D")
+                parts.append(days[:, None])
+            if self.period_seconds_.size:
+                parts.append(self._period_features(instants))
+            if self.group_columns_.size:
+                parts.append(self._recency(X, instants, missing))
+            block = np.hstack(parts)
+            if missing.any():
+                block[missing] = 0.0 if self.handle_missing == "zeros" else np.nan
+            if self.missing_indicator:
+                block = np.hstack([block, missing[:, None].astype(np.float64)])
+            blocks.append(block)
+        return np.hstack(blocks).astype(self.dtype, copy=False)
+
+    def _calendar_features(self, c, local, missing):
+        """Each field's features: small tables of distinct days and times, gathered."""
+        fields = self.fields_[c]
+        widths = [width for _, width in fields]
+        n_samples = local.size
+        out = np.empty((n_samples, sum(widths) if self.combine == "concat" else widths[0]))
+        if n_samples == 0:
+            return out
+        unit = np.datetime_data(local.dtype)[0]
+        if unit not in _TICKS_PER_SECOND:
+            local, unit = local.astype("datetime64[s]"), "s"
+        ticks = np.where(missing, 0, local.view(np.int64))
+        per_day = _TICKS_PER_SECOND[unit] * 86_400
+        days = np.floor_divide(ticks, per_day)
+        first_day, last_day = int(days.min()), int(days.max())
+        step = _time_step(ticks - days * per_day, _TICKS_PER_SECOND[unit])
+        if step is None or last_day - first_day > 4 * n_samples + 100_000:
+            # Sub-second times or dates spread thinly: fields computed row by row.
+            calendar = _calendar.Calendar(np.where(missing, np.datetime64(0, unit), local))
+            tables = {field: self._encode(c, field, width, calendar) for field, width in fields}
+            rows = {field: np.arange(n_samples) for field, _ in fields}
+        else:
+            day_values = np.arange(first_day, last_day + 1).astype("datetime64[D]")
+            day_calendar = _calendar.Calendar(day_values.astype("datetime64[s]"))
+            time_values = np.arange(0, 86_400, step).astype("datetime64[s]")
+            time_calendar = _calendar.Calendar(time_values)
+            tables, rows = {}, {}
+            for field, width in fields:
+                by_day = field in _DAY_FIELDS
+                calendar = day_calendar if by_day else time_calendar
+                tables[field] = self._encode(c, field, width, calendar)
+                if by_day:
+                    rows[field] = days - first_day
+                else:
+                    rows[field] = (ticks - days * per_day) // (_TICKS_PER_SECOND[unit] * step)
+
+        def gather(start, stop):
+            if self.combine == "sum":
+                out[start:stop] = 0.0
+            column = 0
+            for field, width in fields:
+                values = tables[field].take(rows[field][start:stop], axis=0)
+                if self.combine == "sum":
+                    out[start:stop] += values
+                else:
+                    out[start:stop, column : column + width] = values
+                    column += width
+
+        _blocks.run_in_blocks(n_samples, gather, self.n_threads)
+        return out
+
+    def _encode(self, c, field, width, calendar):
+        """Features of ``field`` for every entry of ``calendar``: shape (m, width)."""
+        if field == "year":
+            year_length = 365 + _calendar.is_leap(calendar.year)
+            return (calendar.year + (calendar.dayofyear - 1) / year_length)[:, None]
+        if field == "weekend":
+            return calendar.weekend.astype(np.float64)[:, None]
+        if self.method in ("cyclical", "spline", "onehot"):
+            phase = calendar.phase(field)
+            kernel = {
+                "cyclical": encodings.cyclical,
+                "spline": encodings.periodic_spline,
+                "onehot": encodings.one_hot_bins,
+            }[self.method]
+            return kernel(phase, width)
+        values = calendar.field(field)
+        if self.method == "fixed":
+            return encodings.fixed(values, field, width)
+        if self.method == "timefeature":
+            return encodings.time_feature(values, field, width)
+        first = encodings.FIRST_VALUE.get(field, 0)
+        return self.tables_[(c, field)].take(values - first, axis=0)
+
+    def _period_features(self, instants):
+        seconds = (instants - np.datetime64(0, "s")) / np.timedelta64(1, "s")
+        seconds = np.where(np.isnan(seconds), 0.0, seconds)
+        out = np.empty((instants.size, 2 * self.period_seconds_.size))
+        for k, period in enumerate(self.period_seconds_):
+            # fmod first: the angle keeps its precision for epochs of 1.7e9 seconds.
+            angle = 2 * np.pi * np.fmod(seconds, period) / period
+            out[:, 2 * k], out[:, 2 * k + 1] = np.sin(angle), np.cos(angle)
+        return out
+
+    def _recency(self, X, instants, missing):
+        """Signed log1p seconds since the group's previous event and its first one."""
+        out = np.zeros((instants.size, 2))
+        present = np.flatnonzero(~missing)
+        if present.size == 0:
+            return out
+        groups = _groups.group_codes(X, self.group_columns_)[present]
+        seconds = (instants[present] - np.datetime64(0, "s")) / np.timedelta64(1, "s")
+        order = np.argsort(groups, kind="stable")
+        ordered_groups, ordered_seconds = groups[order], seconds[order]
+        starts_group = np.r_[True, ordered_groups[1:] != ordered_groups[:-1]]
+        previous = np.r_[ordered_seconds[:1], ordered_seconds[:-1]]
+        since_previous = np.where(starts_group, 0.0, ordered_seconds - previous)
+        first_of_group = np.maximum.accumulate(np.where(starts_group, np.arange(order.size), 0))
+        group_start = ordered_seconds[first_of_group]
+        since_start = ordered_seconds - group_start
+        out[present[order], 0] = np.sign(since_previous) * np.log1p(np.abs(since_previous))
+        out[present[order], 1] = np.sign(since_start) * np.log1p(np.abs(since_start))
+        return out
+
+    # --- names and tags -------------------------------------------------------------
+
+    def get_feature_names_out(self, input_features=None):
+        """Output names ``{column}_{field}_{feature}``, then the options' columns.
+
+        Parameters
+        ----------
+        input_features : array-like of str, default=None
+
+        Returns
+        -------
+        feature_names_out : ndarray of str
+        """
+        check_is_fitted(self)
+        prefixes = _columns.check_input_features(self, input_features)
+        names = []
+        for c, j in enumerate(self.datetime_columns_):
+            column = prefixes[j]
+            if self.combine == "sum":
+                names += [f"{column}_sum{k}" for k in range(self.fields_[c][0][1])]
+            else:
+                for field, width in self.fields_[c]:
+                    names += [
+                        f"{column}_{name}" for name in _field_names(field, width, self.method)
+                    ]
+            if self.trend:
+                names.append(f"{column}_trend")
+            for period in self.periods or ():
+                label = str(period).replace(" ", "")
+                names += [f"{column}_period{label}_sin", f"{column}_period{label}_cos"]
+            if self.group_columns_.size:
+                names += [f"{column}_since_previous", f"{column}_since_start"]
+            if self.missing_indicator:
+                names.append(f"{column}_missing")
+        return np.asarray(names, dtype=object)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = self.handle_missing != "error"
+        tags.transformer_tags.preserves_dtype = [np.dtype(self.dtype).name]
+        return tags
+
+
+def _field_names(field, width, method):
+    if field in ("year", "weekend"):
+        return [field]
+    if method == "cyclical":
+        pairs = [(f"sin{k}", f"cos{k}") for k in range(1, (width + 1) // 2 + 1)]
+        return [f"{field}_{name}" for pair in pairs for name in pair][:width]
+    return [f"{field}_{_SUFFIX[method]}{k}" for k in range(width)]
+
+
+def _time_step(ticks_of_day, per_second):
+    """The coarsest step, in seconds, dividing every time of day (60, 1) or None."""
+    if per_second > 1 and (ticks_of_day % per_second).any():
+        return None
+    seconds = ticks_of_day // per_second
+    return 60 if not (seconds % 60).any() else 1

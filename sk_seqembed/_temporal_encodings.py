@@ -1,0 +1,92 @@
+"""Per-field encodings of calendar phases and values: the kernels of TemporalEmbedder.
+
+Every function maps a field's phases (floats in [0, 1)) or integer values to a
+``(n, width)`` float array. TemporalEmbedder applies them to small tables of distinct
+days and times of day, then gathers rows, so the trigonometry runs on thousands of
+entries, not millions.
+"""
+
+import numpy as np
+
+# Number of distinct values of each field, as Informer's fixed tables and GluonTS's
+# scaling count them (day of month 1..31, day of year 1..366, ISO week 1..53).
+NOMINAL_PERIODS = {
+    "second": 60,
+    "minute": 60,
+    "hour": 24,
+    "weekday": 7,
+    "day": 31,
+    "dayofyear": 366,
+    "week": 53,
+    "month": 12,
+    "quarter": 4,
+}
+# The value each field starts counting from (pandas' .dt conventions).
+FIRST_VALUE = {"day": 1, "dayofyear": 1, "week": 1, "month": 1, "quarter": 1}
+
+
+def cyclical(phase, width):
+    """Fourier terms ``sin(2 pi k phase), cos(2 pi k phase)`` for k = 1, 2, ...
+
+    ``width`` columns: ``ceil(width / 2)`` harmonics, the last cosine dropped when odd.
+    """
+    harmonics = np.arange(1, (width + 1) // 2 + 1)
+    angle = 2 * np.pi * phase[:, None] * harmonics
+    out = np.empty((phase.size, 2 * harmonics.size))
+    out[:, 0::2] = np.sin(angle)
+    out[:, 1::2] = np.cos(angle)
+    return out[:, :width]
+
+
+def periodic_spline(phase, width):
+    """``width`` periodic B-splines with uniform knots on the circle.
+
+    Cubic when ``width >= 4`` (degree ``width - 1`` below); they sum to 1 everywhere.
+    """
+    degree = min(3, width - 1)
+    # x: how far past knot j each phase lies, around the circle, in knot spacings.
+    x = (phase[:, None] * width - np.arange(width)) % width
+    return _cardinal_bspline(x, degree)
+
+
+def _cardinal_bspline(x, degree):
+    """The cardinal B-spline of ``degree`` on [0, degree + 1), zero elsewhere."""
+    if degree == 0:
+        return (x < 1).astype(np.float64)
+    if degree == 1:
+        return np.where(x < 1, x, np.where(x < 2, 2 - x, 0.0))
+    if degree == 2:
+        return np.select(
+            [x < 1, x < 2, x < 3], [x**2 / 2, (-2 * x**2 + 6 * x - 3) / 2, (3 - x) ** 2 / 2]
+        )
+    return np.select(
+        [x < 1, x < 2, x < 3, x < 4],
+        [
+            x**3 / 6,
+            (-3 * x**3 + 12 * x**2 - 12 * x + 4) / 6,
+            (3 * x**3 - 24 * x**2 + 60 * x - 44) / 6,
+            (4 - x) ** 3 / 6,
+        ],
+    )
+
+
+def one_hot_bins(phase, width):
+    """One column per equal slice of the cycle; ``width`` slices."""
+    bins = np.minimum((phase * width).astype(np.int64), width - 1)
+    out = np.zeros((phase.size, width))
+    out[np.arange(phase.size), bins] = 1.0
+    return out
+
+
+def fixed(values, field, width):
+    """Informer's fixed sinusoidal table, on the field's nominal period so it wraps:
+    ``sin/cos(2 pi k v / P)`` of the integer value ``v``, k = 1, 2, ..."""
+    offset = (values - FIRST_VALUE.get(field, 0)) / NOMINAL_PERIODS[field]
+    return cyclical(offset, width)
+
+
+def time_feature(values, field, width):
+    """GluonTS/Informer scaling ``(v - first) / (P - 1) - 0.5`` in [-0.5, 0.5] (which
+    does not wrap), and its powers 2..width."""
+    scaled = (values - FIRST_VALUE.get(field, 0)) / (NOMINAL_PERIODS[field] - 1) - 0.5
+    return scaled[:, None] ** np.arange(1, width + 1)
