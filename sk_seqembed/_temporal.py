@@ -364,75 +364,122 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = _columns.check_input(self, X, reset=False)
-        blocks = []
-        for c in range(self.datetime_columns_.size):
+        widths = [self._column_width(c) for c in range(self.datetime_columns_.size)]
+        out = np.empty((X.shape[0], sum(widths)), dtype=self.dtype)
+        start = 0
+        for c, width in enumerate(widths):
+            block = out[:, start : start + width]
+            start += width
             instants, local, missing = self._local_values(X, c)
-            parts = [self._calendar_features(c, local, missing)]
+            column = self._calendar_features(c, local, missing, block)
             if self.trend:
-                days = (instants - self.origins_[c]) / np.timedelta64(1, "D")
-                parts.append(days[:, None])
+                block[:, column] = (instants - self.origins_[c]) / np.timedelta64(1, "D")
+                column += 1
             if self.period_seconds_.size:
-                parts.append(self._period_features(instants))
+                n_periods = 2 * self.period_seconds_.size
+                block[:, column : column + n_periods] = self._period_features(instants)
+                column += n_periods
             if self.group_columns_.size:
-                parts.append(self._recency(X, instants, missing))
-            block = np.hstack(parts)
+                block[:, column : column + 2] = self._recency(X, instants, missing)
+                column += 2
             if missing.any():
-                block[missing] = 0.0 if self.handle_missing == "zeros" else np.nan
+                block[missing, :column] = 0.0 if self.handle_missing == "zeros" else np.nan
             if self.missing_indicator:
-                block = np.hstack([block, missing[:, None].astype(np.float64)])
-            blocks.append(block)
-        return np.hstack(blocks).astype(self.dtype, copy=False)
+                block[:, column] = missing
+        return out
 
-    def _calendar_features(self, c, local, missing):
-        """Each field's features: small tables of distinct days and times, gathered."""
+    def _column_width(self, c):
+        widths = [width for _, width in self.fields_[c]]
+        width = sum(widths) if self.combine == "concat" else widths[0]
+        width += self.trend + 2 * self.period_seconds_.size + 2 * bool(self.group_columns_.size)
+        return width + self.missing_indicator
+
+    def _calendar_features(self, c, local, missing, out):
+        """Write each field's features into ``out``; return the next free column.
+
+        Features come from small tables over the distinct days and times of day in
+        ``local``, gathered row by row.
+        """
         fields = self.fields_[c]
-        widths = [width for _, width in fields]
         n_samples = local.size
-        out = np.empty((n_samples, sum(widths) if self.combine == "concat" else widths[0]))
+        width = sum(w for _, w in fields) if self.combine == "concat" else fields[0][1]
         if n_samples == 0:
-            return out
+            return width
         unit = np.datetime_data(local.dtype)[0]
         if unit not in _TICKS_PER_SECOND:
             local, unit = local.astype("datetime64[s]"), "s"
-        ticks = np.where(missing, 0, local.view(np.int64))
-        per_day = _TICKS_PER_SECOND[unit] * 86_400
-        days = np.floor_divide(ticks, per_day)
-        first_day, last_day = int(days.min()), int(days.max())
-        step = _time_step(ticks - days * per_day, _TICKS_PER_SECOND[unit])
+        per_second = _TICKS_PER_SECOND[unit]
+        per_day = per_second * 86_400
+        ticks = local.view(np.int64)
+        days = np.empty(n_samples, dtype=np.int64)
+        time_of_day = np.empty(n_samples, dtype=np.int64)
+        block_summaries = []
+
+        def split(start, stop):
+            block = ticks[start:stop]
+            if missing[start:stop].any():
+                block = np.where(missing[start:stop], 0, block)
+            np.floor_divide(block, per_day, out=days[start:stop])
+            np.subtract(block, days[start:stop] * per_day, out=time_of_day[start:stop])
+            block_summaries.append(
+                (
+                    days[start:stop].min(),
+                    days[start:stop].max(),
+                    _time_step(time_of_day[start:stop], per_second),
+                )
+            )
+
+        # Days and times of day, in row blocks on threads.
+        _blocks.run_in_blocks(n_samples, split, self.n_threads)
+        first_day = int(min(summary[0] for summary in block_summaries))
+        last_day = int(max(summary[1] for summary in block_summaries))
+        steps = [summary[2] for summary in block_summaries]
+        step = None if None in steps else min(steps)
         if step is None or last_day - first_day > 4 * n_samples + 100_000:
-            # Sub-second times or dates spread thinly: fields computed row by row.
+            # Sub-second times or thinly spread dates: fields computed row by row.
             calendar = _calendar.Calendar(np.where(missing, np.datetime64(0, unit), local))
-            tables = {field: self._encode(c, field, width, calendar) for field, width in fields}
-            rows = {field: np.arange(n_samples) for field, _ in fields}
+            tables = [self._encode(c, field, w, calendar) for field, w in fields]
+            rows = [None] * len(fields)
         else:
-            day_values = np.arange(first_day, last_day + 1).astype("datetime64[D]")
-            day_calendar = _calendar.Calendar(day_values.astype("datetime64[s]"))
-            time_values = np.arange(0, 86_400, step).astype("datetime64[s]")
-            time_calendar = _calendar.Calendar(time_values)
-            tables, rows = {}, {}
-            for field, width in fields:
+            day_calendar = _calendar.Calendar(
+                np.arange(first_day, last_day + 1).astype("datetime64[D]").astype("M8[s]")
+            )
+            time_calendar = _calendar.Calendar(np.arange(0, 86_400, step).astype("M8[s]"))
+            # Rows into the tables: (values - first) // divisor, per block in gather.
+            day_rows = (days, first_day, 1)
+            time_rows = (time_of_day, 0, per_second * step)
+            tables, rows = [], []
+            for field, w in fields:
                 by_day = field in _DAY_FIELDS
                 calendar = day_calendar if by_day else time_calendar
-                tables[field] = self._encode(c, field, width, calendar)
-                if by_day:
-                    rows[field] = days - first_day
-                else:
-                    rows[field] = (ticks - days * per_day) // (_TICKS_PER_SECOND[unit] * step)
+                tables.append(self._encode(c, field, w, calendar).astype(out.dtype))
+                rows.append(day_rows if by_day else time_rows)
+
+        if self.combine == "concat":
+            tables, rows = _merge_adjacent(tables, rows)
+            fields = [(None, table.shape[1]) for table in tables]
 
         def gather(start, stop):
-            if self.combine == "sum":
-                out[start:stop] = 0.0
             column = 0
-            for field, width in fields:
-                values = tables[field].take(rows[field][start:stop], axis=0)
-                if self.combine == "sum":
-                    out[start:stop] += values
+            for table, row, (_, w) in zip(tables, rows, fields, strict=True):
+                if row is None:
+                    values = table[start:stop]
                 else:
-                    out[start:stop, column : column + width] = values
-                    column += width
+                    source, first, divisor = row
+                    index = source[start:stop] - first
+                    values = table.take(index // divisor if divisor > 1 else index, axis=0)
+                if self.combine == "sum":
+                    if column == 0:
+                        out[start:stop, :width] = values
+                    else:
+                        out[start:stop, :width] += values
+                    column = width
+                else:
+                    out[start:stop, column : column + w] = values
+                    column += w
 
         _blocks.run_in_blocks(n_samples, gather, self.n_threads)
-        return out
+        return width
 
     def _encode(self, c, field, width, calendar):
         """Features of ``field`` for every entry of ``calendar``: shape (m, width)."""
@@ -537,6 +584,18 @@ def _field_names(field, width, method):
         pairs = [(f"sin{k}", f"cos{k}") for k in range(1, (width + 1) // 2 + 1)]
         return [f"{field}_{name}" for pair in pairs for name in pair][:width]
     return [f"{field}_{_SUFFIX[method]}{k}" for k in range(width)]
+
+
+def _merge_adjacent(tables, rows):
+    """Side-by-side tables of neighbouring fields indexed alike: one gather for all."""
+    merged_tables, merged_rows = [], []
+    for table, row in zip(tables, rows, strict=True):
+        if merged_rows and row is not None and merged_rows[-1] is row:
+            merged_tables[-1] = np.hstack([merged_tables[-1], table])
+        else:
+            merged_tables.append(table)
+            merged_rows.append(row)
+    return merged_tables, merged_rows
 
 
 def _time_step(ticks_of_day, per_second):
