@@ -35,6 +35,8 @@ _SUFFIX = {
     "random": "emb",
 }
 _TICKS_PER_SECOND = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}
+# Rows gathered at a time inside a thread's block (temporaries stay in cache).
+_SUB_BLOCK = 16_384
 
 
 class TemporalEmbedder(TransformerMixin, BaseEstimator):
@@ -411,63 +413,62 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
         per_second = _TICKS_PER_SECOND[unit]
         per_day = per_second * 86_400
         ticks = local.view(np.int64)
-        days = np.empty(n_samples, dtype=np.int64)
-        time_of_day = np.empty(n_samples, dtype=np.int64)
-        block_summaries = []
+        if missing.any():
+            ticks = np.where(missing, 0, ticks)
+        summaries = []
 
-        def split(start, stop):
+        def summarise(start, stop):
             block = ticks[start:stop]
-            if missing[start:stop].any():
-                block = np.where(missing[start:stop], 0, block)
-            np.floor_divide(block, per_day, out=days[start:stop])
-            np.subtract(block, days[start:stop] * per_day, out=time_of_day[start:stop])
-            block_summaries.append(
-                (
-                    days[start:stop].min(),
-                    days[start:stop].max(),
-                    _time_step(time_of_day[start:stop], per_second),
-                )
+            summaries.append(
+                (block.min(), block.max(), _time_step(block % per_day, per_second))
             )
 
-        # Days and times of day, in row blocks on threads.
-        _blocks.run_in_blocks(n_samples, split, self.n_threads)
-        first_day = int(min(summary[0] for summary in block_summaries))
-        last_day = int(max(summary[1] for summary in block_summaries))
-        steps = [summary[2] for summary in block_summaries]
+        # The range of days and the time resolution, in row blocks on threads.
+        _blocks.run_in_blocks(n_samples, summarise, self.n_threads)
+        first_day = int(min(summary[0] for summary in summaries)) // per_day
+        last_day = int(max(summary[1] for summary in summaries)) // per_day
+        steps = [summary[2] for summary in summaries]
         step = None if None in steps else min(steps)
-        if step is None or last_day - first_day > 4 * n_samples + 100_000:
+        by_rows = step is None or last_day - first_day > 4 * n_samples + 100_000
+        if by_rows:
             # Sub-second times or thinly spread dates: fields computed row by row.
             calendar = _calendar.Calendar(np.where(missing, np.datetime64(0, unit), local))
             tables = [self._encode(c, field, w, calendar) for field, w in fields]
-            rows = [None] * len(fields)
+            sources = [None] * len(fields)
         else:
             day_calendar = _calendar.Calendar(
                 np.arange(first_day, last_day + 1).astype("datetime64[D]").astype("M8[s]")
             )
             time_calendar = _calendar.Calendar(np.arange(0, 86_400, step).astype("M8[s]"))
-            # Rows into the tables: (values - first) // divisor, per block in gather.
-            day_rows = (days, first_day, 1)
-            time_rows = (time_of_day, 0, per_second * step)
-            tables, rows = [], []
+            tables, sources = [], []
             for field, w in fields:
                 by_day = field in _DAY_FIELDS
                 calendar = day_calendar if by_day else time_calendar
                 tables.append(self._encode(c, field, w, calendar).astype(out.dtype))
-                rows.append(day_rows if by_day else time_rows)
+                sources.append("day" if by_day else "time")
 
         if self.combine == "concat":
-            tables, rows = _merge_adjacent(tables, rows)
+            tables, sources = _merge_adjacent(tables, sources)
             fields = [(None, table.shape[1]) for table in tables]
 
         def gather(start, stop):
+            # Sub-blocks keep each piece (days, times, gathered rows) in cache.
+            for first in range(start, stop, _SUB_BLOCK):
+                gather_rows(first, min(first + _SUB_BLOCK, stop))
+
+        def gather_rows(start, stop):
+            if not by_rows:
+                days = ticks[start:stop] // per_day
+                rows = {
+                    "day": days - first_day,
+                    "time": (ticks[start:stop] - days * per_day) // (per_second * step),
+                }
             column = 0
-            for table, row, (_, w) in zip(tables, rows, fields, strict=True):
-                if row is None:
+            for table, source, (_, w) in zip(tables, sources, fields, strict=True):
+                if source is None:
                     values = table[start:stop]
                 else:
-                    source, first, divisor = row
-                    index = source[start:stop] - first
-                    values = table.take(index // divisor if divisor > 1 else index, axis=0)
+                    values = table.take(rows[source], axis=0)
                 if self.combine == "sum":
                     if column == 0:
                         out[start:stop, :width] = values
@@ -586,16 +587,16 @@ def _field_names(field, width, method):
     return [f"{field}_{_SUFFIX[method]}{k}" for k in range(width)]
 
 
-def _merge_adjacent(tables, rows):
+def _merge_adjacent(tables, sources):
     """Side-by-side tables of neighbouring fields indexed alike: one gather for all."""
-    merged_tables, merged_rows = [], []
-    for table, row in zip(tables, rows, strict=True):
-        if merged_rows and row is not None and merged_rows[-1] is row:
+    merged_tables, merged_sources = [], []
+    for table, source in zip(tables, sources, strict=True):
+        if merged_sources and source is not None and merged_sources[-1] == source:
             merged_tables[-1] = np.hstack([merged_tables[-1], table])
         else:
             merged_tables.append(table)
-            merged_rows.append(row)
-    return merged_tables, merged_rows
+            merged_sources.append(source)
+    return merged_tables, merged_sources
 
 
 def _time_step(ticks_of_day, per_second):
