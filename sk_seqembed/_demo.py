@@ -17,6 +17,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, OrdinalEncoder
 
 from ._position import PositionEmbedder
+from ._temporal import TemporalEmbedder
 from ._value import ValueEmbedder
 from .datasets import load_flights
 
@@ -71,7 +72,12 @@ def make_models():
             ("value", ValueEmbedder(4, method="target", random_state=0), TOKENS + IDS),
             # Which leg of its day this is for the aircraft: delays build up over a day.
             ("position", PositionEmbedder(method="scalar"), ["tailnum", "day"]),
-            ("calendar", _calendar(), ["sched_dep"]),
+            # Local departure time around the clock, week and year, wrapping.
+            (
+                "temporal",
+                TemporalEmbedder(4, features=["hour", "weekday", "dayofyear"]),
+                ["sched_dep"],
+            ),
             ("distance", "passthrough", ["distance"]),
         ]
     )
@@ -87,7 +93,7 @@ def make_models():
         "ValueEmbedder(target) ids + calendar ints, HistGB": make_pipeline(
             embedded, HistGradientBoostingRegressor(max_iter=200, random_state=0)
         ),
-        "+ PositionEmbedder(scalar) leg of the aircraft's day, HistGB": make_pipeline(
+        "+ PositionEmbedder leg of day + TemporalEmbedder, HistGB": make_pipeline(
             sequenced, HistGradientBoostingRegressor(max_iter=200, random_state=0)
         ),
     }
