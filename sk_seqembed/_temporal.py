@@ -419,9 +419,7 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
 
         def summarise(start, stop):
             block = ticks[start:stop]
-            summaries.append(
-                (block.min(), block.max(), _time_step(block % per_day, per_second))
-            )
+            summaries.append((block.min(), block.max(), _time_step(block, per_second)))
 
         # The range of days and the time resolution, in row blocks on threads.
         _blocks.run_in_blocks(n_samples, summarise, self.n_threads)
@@ -599,9 +597,13 @@ def _merge_adjacent(tables, sources):
     return merged_tables, merged_sources
 
 
-def _time_step(ticks_of_day, per_second):
-    """The coarsest step, in seconds, dividing every time of day (60, 1) or None."""
-    if per_second > 1 and (ticks_of_day % per_second).any():
-        return None
-    seconds = ticks_of_day // per_second
-    return 60 if not (seconds % 60).any() else 1
+def _time_step(ticks, per_second):
+    """The coarsest step, in seconds, dividing every time of day (60, 1) or None.
+
+    A day is a whole number of minutes, so times of day share the ticks' remainders.
+    """
+    if not (ticks % (60 * per_second)).any():
+        return 60
+    if per_second == 1 or not (ticks % per_second).any():
+        return 1
+    return None
