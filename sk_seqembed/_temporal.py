@@ -24,7 +24,19 @@ CYCLIC_FIELDS = (
     "quarter",
 )
 # Cycles of a day or longer: their features depend on the date only.
-_DAY_FIELDS = ("weekday", "day", "dayofyear", "week", "month", "quarter", "year", "weekend")
+_HOLIDAY_FIELDS = ("holiday", "days_to_holiday", "days_from_holiday")
+_DAY_FIELDS = (
+    "weekday",
+    "day",
+    "dayofyear",
+    "week",
+    "month",
+    "quarter",
+    "year",
+    "weekend",
+) + _HOLIDAY_FIELDS
+# Holiday distances are capped: a year away is as good as never.
+_HOLIDAY_HORIZON = 366
 _AUTO_CANDIDATES = ("month", "weekday", "day", "dayofyear", "hour", "minute", "second")
 _SUFFIX = {
     "cyclical": None,  # sin1, cos1, ...
@@ -84,6 +96,11 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
     periods : list of str or Timedelta, default=None
         Continuous-time Fourier terms ``sin/cos(2 pi t / P)`` of the elapsed time, one
         pair per period (for instance ``["7D", "365.25D"]``).
+    holidays : str, default=None
+        A country code of the ``holidays`` package (``pip install
+        "sk_seqembed[holidays]"``), e.g. ``"US"`` or ``"FR"``. Adds, per datetime
+        column, whether the local date is a public holiday and the days to the next
+        and from the previous one (capped at 366).
     group_columns : str, int or list, default=None
         Key columns of event sequences (not encoded themselves). When given, each
         datetime column adds the time since the previous event of its group and since
@@ -157,6 +174,7 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
         "timezone": [str, None],
         "trend": ["boolean"],
         "periods": [list, tuple, None],
+        "holidays": [str, None],
         "group_columns": [str, Integral, list, tuple, np.ndarray, None],
         "handle_missing": [StrOptions({"zeros", "nan", "error"})],
         "missing_indicator": ["boolean"],
@@ -179,6 +197,7 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
         timezone=None,
         trend=False,
         periods=None,
+        holidays=None,
         group_columns=None,
         handle_missing="zeros",
         missing_indicator=False,
@@ -194,6 +213,7 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
         self.timezone = timezone
         self.trend = trend
         self.periods = periods
+        self.holidays = holidays
         self.group_columns = group_columns
         self.handle_missing = handle_missing
         self.missing_indicator = missing_indicator
@@ -228,6 +248,7 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
         if self.datetime_columns_.size == 0:
             raise ValueError("TemporalEmbedder needs a datetime column besides group_columns.")
         self.period_seconds_ = self._check_periods()
+        self._check_holidays()
         rng = check_random_state(self.random_state)
         self.timezones_, self.fields_, self.origins_, self.tables_ = [], [], [], {}
         for c, j in enumerate(self.datetime_columns_):
@@ -252,9 +273,34 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
             if len(widths) > 1:
                 raise ValueError(
                     f"combine='sum' adds the fields' features, so they need one width; got "
-                    f"widths {sorted(widths)} (year and weekend have width 1)."
+                    f"widths {sorted(widths)} (year, weekend and holidays have width 1)."
                 )
         return self
+
+    def _check_holidays(self):
+        """Refuse a country the ``holidays`` package does not know, at fit time."""
+        if self.holidays is not None:
+            _country_holidays(self.holidays, years=[2000])
+
+    def _holiday_feature(self, field, calendar):
+        """Holiday flag or capped distance (days) for each date of ``calendar``."""
+        years = list(range(int(calendar.year.min()) - 1, int(calendar.year.max()) + 2))
+        # A fresh calendar per call: the package fills its years in place.
+        dates = sorted(_country_holidays(self.holidays, years=years))
+        days = np.array(dates, dtype="datetime64[D]").astype(np.int64)
+        if field == "holiday":
+            return np.isin(calendar.days, days).astype(np.float64)
+        if days.size == 0:
+            return np.full(calendar.days.size, float(_HOLIDAY_HORIZON))
+        if field == "days_to_holiday":
+            following = np.searchsorted(days, calendar.days, side="left")
+            gap = days[np.minimum(following, days.size - 1)] - calendar.days
+            gap = np.where(following < days.size, gap, _HOLIDAY_HORIZON)
+        else:
+            preceding = np.searchsorted(days, calendar.days, side="right") - 1
+            gap = calendar.days - days[np.maximum(preceding, 0)]
+            gap = np.where(preceding >= 0, gap, _HOLIDAY_HORIZON)
+        return np.minimum(gap, _HOLIDAY_HORIZON).astype(np.float64)
 
     def _check_periods(self):
         if self.periods is None:
@@ -298,6 +344,8 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
             if not isinstance(width, Integral) or isinstance(width, bool) or width < 1:
                 raise ValueError(f"features: the width of {field!r} must be an int >= 1.")
             fields.append((field, 1 if field in ("year", "weekend") else int(width)))
+        if self.holidays is not None:
+            fields += [(field, 1) for field in _HOLIDAY_FIELDS]
         return fields
 
     # --- reading --------------------------------------------------------------------
@@ -487,6 +535,8 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
             return (calendar.year + (calendar.dayofyear - 1) / year_length)[:, None]
         if field == "weekend":
             return calendar.weekend.astype(np.float64)[:, None]
+        if field in _HOLIDAY_FIELDS:
+            return self._holiday_feature(field, calendar)[:, None]
         if self.method in ("cyclical", "spline", "onehot"):
             phase = calendar.phase(field)
             kernel = {
@@ -577,7 +627,7 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
 
 
 def _field_names(field, width, method):
-    if field in ("year", "weekend"):
+    if field in ("year", "weekend") + _HOLIDAY_FIELDS:
         return [field]
     if method == "cyclical":
         pairs = [(f"sin{k}", f"cos{k}") for k in range(1, (width + 1) // 2 + 1)]
@@ -607,3 +657,20 @@ def _time_step(ticks, per_second):
     if per_second == 1 or not (ticks % per_second).any():
         return 1
     return None
+
+
+def _country_holidays(country, years):
+    """The dates of ``country``'s public holidays in ``years`` (holidays package)."""
+    try:
+        import holidays
+    except ImportError:
+        raise ImportError(
+            'holidays=... needs the holidays package: pip install "sk_seqembed[holidays]".'
+        ) from None
+    try:
+        return list(holidays.country_holidays(country, years=years))
+    except NotImplementedError:
+        raise ValueError(
+            f"holidays={country!r} is not a country the holidays package knows (use an "
+            "ISO code such as 'US' or 'FR')."
+        ) from None

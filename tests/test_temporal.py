@@ -308,3 +308,25 @@ def test_grid_search_over_embedding_dim():
         model, {"columntransformer__temporal__embedding_dim": [2, 6]}, cv=KFold(3)
     ).fit(X, y)
     assert search.best_score_ > 0.0
+
+
+def test_holidays_flag_and_distances_follow_the_country_calendar():
+    """US 2024: 4 July is a holiday; distances to Juneteenth (19 June), Labor Day
+    (2 September), Thanksgiving (28 November) and Christmas, counted by hand."""
+    pytest.importorskip("holidays")
+    when = pd.to_datetime(
+        ["2024-07-03 10:00", "2024-07-04 12:00", "2024-07-06 00:00", "2024-12-24 09:00"]
+    )
+    X = pd.DataFrame({"when": when})
+    embedder = TemporalEmbedder(features=["hour"], holidays="US").fit(X)
+    out = embedder.transform(X)
+    assert embedder.get_feature_names_out().tolist()[2:] == [
+        "when_holiday",
+        "when_days_to_holiday",
+        "when_days_from_holiday",
+    ]
+    assert_array_equal(out[:, 2], [0, 1, 0, 0])
+    assert_array_equal(out[:, 3], [1, 0, 58, 1])
+    assert_array_equal(out[:, 4], [14, 0, 2, 26])
+    with pytest.raises(ValueError, match="holidays='XX' is not a country"):
+        TemporalEmbedder(holidays="XX").fit(X)
