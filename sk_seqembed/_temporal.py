@@ -92,7 +92,9 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
         Convert aware columns to this zone before reading the calendar; by default each
         aware column is read in its own zone. Naive columns are read as they are.
     trend : bool, default=False
-        Add the elapsed time since the earliest instant seen in fit, in days (float64).
+        Add the elapsed time since the earliest instant seen in fit, in days, computed in
+        float64 from the values' own ticks. It needs ``dtype="float64"``: float32 would
+        round it to 21 seconds ten years on.
     periods : list of str or Timedelta, default=None
         Continuous-time Fourier terms ``sin/cos(2 pi t / P)`` of the elapsed time, one
         pair per period (for instance ``["7D", "365.25D"]``).
@@ -247,6 +249,11 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
         )
         if self.datetime_columns_.size == 0:
             raise ValueError("TemporalEmbedder needs a datetime column besides group_columns.")
+        if self.trend and np.dtype(self.dtype) != np.float64:
+            raise ValueError(
+                "trend=True needs dtype='float64': float32 rounds elapsed days to 21 "
+                "seconds ten years on."
+            )
         self.period_seconds_ = self._check_periods()
         self._check_holidays()
         rng = check_random_state(self.random_state)

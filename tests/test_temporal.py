@@ -233,6 +233,10 @@ def test_wrong_inputs_are_refused_by_name():
         TemporalEmbedder().fit(pd.DataFrame({"when": [1, 2]}))
     with pytest.raises(ValueError, match="'fortnight' is not a calendar field"):
         TemporalEmbedder(features=["fortnight"]).fit(pd.DataFrame({"when": [pd.Timestamp(0)]}))
+    with pytest.raises(ValueError, match="trend=True needs dtype='float64'"):
+        TemporalEmbedder(trend=True, dtype="float32").fit(
+            pd.DataFrame({"when": [pd.Timestamp(0)]})
+        )
     with pytest.raises(ValueError, match="periods: 'weekly' is not a duration"):
         TemporalEmbedder(periods=["weekly"]).fit(pd.DataFrame({"when": [pd.Timestamp(0)]}))
 
