@@ -68,7 +68,8 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
           (Prophet-style orders; d=2 is one sin/cos pair);
         - ``"spline"``: ``d`` periodic B-splines (cubic from d=4) around the cycle;
         - ``"fixed"``: width of Informer's sinusoidal table of the field's integer
-          value, on the field's period so it wraps;
+          value, on the field's nominal period (31 days of month, 366 days of year, as
+          Informer's tables count) so it wraps;
         - ``"timefeature"``: GluonTS/Informer's scaled value in [-0.5, 0.5] (d=1) and
           its powers up to d. It does not wrap (23:00 and 00:00 lie at opposite ends),
           for users reproducing those models;
@@ -249,6 +250,14 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
         )
         if self.datetime_columns_.size == 0:
             raise ValueError("TemporalEmbedder needs a datetime column besides group_columns.")
+        if self.timezone is not None:
+            try:
+                pd.Timestamp(0, tz=self.timezone)
+            except Exception:  # zoneinfo and pytz raise different errors
+                raise ValueError(
+                    f"timezone={self.timezone!r} is not a time zone name pandas knows "
+                    "(e.g. 'Europe/Paris', 'UTC')."
+                ) from None
         if self.trend and np.dtype(self.dtype) != np.float64:
             raise ValueError(
                 "trend=True needs dtype='float64': float32 rounds elapsed days to 21 "
@@ -324,6 +333,8 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
             if not value > 0:
                 raise ValueError(f"periods: {period!r} must be a positive duration.")
             seconds.append(value)
+        if len(set(seconds)) < len(seconds):
+            raise ValueError(f"periods has the same duration twice: {list(self.periods)!r}.")
         return np.asarray(seconds)
 
     def _choose_fields(self, calendar, name):
@@ -430,7 +441,8 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
             instants, local, missing = self._local_values(X, c)
             column = self._calendar_features(c, local, missing, block)
             if self.trend:
-                block[:, column] = (instants - self.origins_[c]) / np.timedelta64(1, "D")
+                # Days since 1970 on each side, in float64: no unit conversion can wrap.
+                block[:, column] = _epoch_days(instants) - _epoch_days(self.origins_[c])
                 column += 1
             if self.period_seconds_.size:
                 n_periods = 2 * self.period_seconds_.size
@@ -617,8 +629,8 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
                     ]
             if self.trend:
                 names.append(f"{column}_trend")
-            for period in self.periods or ():
-                label = str(period).replace(" ", "")
+            for seconds in self.period_seconds_:
+                label = f"{seconds / 86400:g}D" if seconds % 3600 == 0 else f"{seconds:g}s"
                 names += [f"{column}_period{label}_sin", f"{column}_period{label}_cos"]
             if self.group_columns_.size:
                 names += [f"{column}_since_previous", f"{column}_since_start"]
@@ -681,3 +693,12 @@ def _country_holidays(country, years):
             f"holidays={country!r} is not a country the holidays package knows (use an "
             "ISO code such as 'US' or 'FR')."
         ) from None
+
+
+def _epoch_days(values):
+    """Days since 1970-01-01 of datetime64 values as float64 (NaT: NaN)."""
+    values = np.asarray(values)
+    unit = np.datetime_data(values.dtype)[0]
+    ticks_per_day = np.timedelta64(1, "D") / np.timedelta64(1, unit)
+    days = values.view(np.int64) / ticks_per_day
+    return np.where(np.isnat(values), np.nan, days)

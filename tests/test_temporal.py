@@ -334,3 +334,21 @@ def test_holidays_flag_and_distances_follow_the_country_calendar():
     assert_array_equal(out[:, 4], [14, 0, 2, 26])
     with pytest.raises(ValueError, match="holidays='XX' is not a country"):
         TemporalEmbedder(holidays="XX").fit(X)
+
+
+def test_trend_across_units_and_centuries():
+    """Fit on microseconds from 1500, transform nanoseconds from 2020: exact days."""
+    fit = pd.DataFrame({"t": pd.Series(np.array(["1500-01-01", "2020-01-01"], dtype="M8[us]"))})
+    later = pd.DataFrame({"t": pd.to_datetime(["2020-01-01 12:00"]).as_unit("ns")})
+    out = TemporalEmbedder(features=["month"], trend=True).fit(fit).transform(later)
+    days = (np.datetime64("2020-01-01", "D") - np.datetime64("1500-01-01", "D")).astype(int)
+    assert_allclose(out[:, 2], days + 0.5)
+
+
+def test_parameter_errors_name_the_parameter():
+    """A bad zone name or a repeated period is refused in fit."""
+    X = pd.DataFrame({"when": [pd.Timestamp(0)]})
+    with pytest.raises(ValueError, match="timezone='Mars/Base' is not a time zone"):
+        TemporalEmbedder(timezone="Mars/Base").fit(X)
+    with pytest.raises(ValueError, match="periods has the same duration twice"):
+        TemporalEmbedder(periods=["7D", pd.Timedelta(days=7)]).fit(X)
