@@ -23,8 +23,8 @@ CYCLIC_FIELDS = (
     "month",
     "quarter",
 )
-# Cycles of a day or longer: their features depend on the date only.
 _HOLIDAY_FIELDS = ("holiday", "days_to_holiday", "days_from_holiday")
+# Fields whose features depend on the date only (cycles of a day or longer, and more).
 _DAY_FIELDS = (
     "weekday",
     "day",
