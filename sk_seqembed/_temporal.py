@@ -403,7 +403,8 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
         return np.where(column.missing, np.datetime64("NaT"), values)
 
     def _local_values(self, X, c):
-        """Wall-clock values of datetime column ``c`` and its missing mask, checked."""
+        """Values of datetime column ``c`` (UTC instants if aware), the zone to read
+        them in (None for naive), and the missing mask; naive/aware checked."""
         j = self.datetime_columns_[c]
         values, tz, missing = self._read(X, j)
         name = _columns.column_names(X)[j] if _columns.is_dataframe(X) else f"x{j}"
@@ -414,8 +415,7 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
                 f"Column {name!r} was {seen} in fit and is {now} now; pass datetimes of "
                 "the same kind (tz_localize or tz_convert them)."
             )
-        local = values if fitted is None else _calendar.wall_clock(values, "UTC", fitted)
-        return values, local, missing
+        return values, (fitted if tz is not None else None), missing
 
     # --- transform ------------------------------------------------------------------
 
@@ -438,8 +438,8 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
         for c, width in enumerate(widths):
             block = out[:, start : start + width]
             start += width
-            instants, local, missing = self._local_values(X, c)
-            column = self._calendar_features(c, local, missing, block)
+            instants, zone, missing = self._local_values(X, c)
+            column = self._calendar_features(c, instants, zone, missing, block)
             if self.trend:
                 # Days since 1970 on each side, in float64: no unit conversion can wrap.
                 block[:, column] = _epoch_days(instants) - _epoch_days(self.origins_[c])
@@ -463,29 +463,47 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
         width += self.trend + 2 * self.period_seconds_.size + 2 * bool(self.group_columns_.size)
         return width + self.missing_indicator
 
-    def _calendar_features(self, c, local, missing, out):
+    def _calendar_features(self, c, values, zone, missing, out):
         """Write each field's features into ``out``; return the next free column.
 
-        Features come from small tables over the distinct days and times of day in
-        ``local``, gathered row by row.
+        Features come from small tables over the distinct days and times of day,
+        gathered row by row. Aware values become wall-clock time on the way, from a
+        table of the zone's offset per quarter hour.
         """
         fields = self.fields_[c]
-        n_samples = local.size
+        n_samples = values.size
         width = sum(w for _, w in fields) if self.combine == "concat" else fields[0][1]
-        if n_samples == 0:
+        if n_samples == 0 or missing.all():
+            out[:, :width] = 0.0
             return width
-        unit = np.datetime_data(local.dtype)[0]
+        unit = np.datetime_data(values.dtype)[0]
         if unit not in _TICKS_PER_SECOND:
-            local, unit = local.astype("datetime64[s]"), "s"
+            values, unit = values.astype("datetime64[s]"), "s"
         per_second = _TICKS_PER_SECOND[unit]
         per_day = per_second * 86_400
-        ticks = local.view(np.int64)
+        ticks = values.view(np.int64)
         if missing.any():
-            ticks = np.where(missing, 0, ticks)
+            # A present instant stands in for missing ones: it keeps the tables small.
+            ticks = np.where(missing, ticks[np.argmin(missing)], ticks)
+        offsets = None
+        if zone is not None:
+            offsets = _quarter_hour_offsets(ticks, unit, zone)
+            if offsets is None:
+                local = _calendar.wall_clock(ticks.view(f"datetime64[{unit}]"), "UTC", zone)
+                ticks = local.view(np.int64)
+        per_quarter = per_second * 900
+
+        def wall_clock(start, stop):
+            block = ticks[start:stop]
+            if offsets is None:
+                return block
+            table, first_quarter = offsets
+            return block + table[block // per_quarter - first_quarter]
+
         summaries = []
 
         def summarise(start, stop):
-            block = ticks[start:stop]
+            block = wall_clock(start, stop)
             summaries.append((block.min(), block.max(), _time_step(block, per_second)))
 
         # The range of days and the time resolution, in row blocks on threads.
@@ -497,7 +515,8 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
         by_rows = step is None or last_day - first_day > 4 * n_samples + 100_000
         if by_rows:
             # Sub-second times or thinly spread dates: fields computed row by row.
-            calendar = _calendar.Calendar(np.where(missing, np.datetime64(0, unit), local))
+            local = wall_clock(0, n_samples).view(f"datetime64[{unit}]")
+            calendar = _calendar.Calendar(local)
             tables = [self._encode(c, field, w, calendar) for field, w in fields]
             sources = [None] * len(fields)
         else:
@@ -523,10 +542,11 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
 
         def gather_rows(start, stop):
             if not by_rows:
-                days = ticks[start:stop] // per_day
+                block = wall_clock(start, stop)
+                days = block // per_day
                 rows = {
                     "day": days - first_day,
-                    "time": (ticks[start:stop] - days * per_day) // (per_second * step),
+                    "time": (block - days * per_day) // (per_second * step),
                 }
             column = 0
             for table, source, (_, w) in zip(tables, sources, fields, strict=True):
@@ -702,3 +722,26 @@ def _epoch_days(values):
     ticks_per_day = np.timedelta64(1, "D") / np.timedelta64(1, unit)
     days = values.view(np.int64) / ticks_per_day
     return np.where(np.isnat(values), np.nan, days)
+
+
+def _quarter_hour_offsets(ticks, unit, zone):
+    """The zone's UTC offset per quarter hour over the ticks' range, or None.
+
+    Zone transitions fall on quarter hours (since the late 19th century), so one
+    pandas conversion per quarter hour stands for every instant in it. None (convert
+    row by row) when the range is too sparse, or an instant lies in a quarter hour
+    where the offset changes.
+    """
+    per_quarter = _TICKS_PER_SECOND[unit] * 900
+    first, last = int(ticks.min()) // per_quarter, int(ticks.max()) // per_quarter
+    if last - first > 4 * ticks.size + 100_000:
+        return None
+    starts = np.arange(first, last + 1) * per_quarter
+    at_start = _calendar.wall_clock(starts.view(f"datetime64[{unit}]"), "UTC", zone)
+    ends = starts + per_quarter - 1
+    at_end = _calendar.wall_clock(ends.view(f"datetime64[{unit}]"), "UTC", zone)
+    table = at_start.view(np.int64) - starts
+    changing = np.flatnonzero(table != at_end.view(np.int64) - ends)
+    if changing.size and np.isin(ticks // per_quarter - first, changing).any():
+        return None
+    return table, first

@@ -352,3 +352,51 @@ def test_parameter_errors_name_the_parameter():
         TemporalEmbedder(timezone="Mars/Base").fit(X)
     with pytest.raises(ValueError, match="periods has the same duration twice"):
         TemporalEmbedder(periods=["7D", pd.Timedelta(days=7)]).fit(X)
+
+
+ZONES = [
+    "America/New_York",
+    "Europe/Paris",
+    "Australia/Lord_Howe",
+    "Asia/Kathmandu",
+    "Pacific/Chatham",
+    "America/St_Johns",
+]
+
+
+@given(
+    st.lists(
+        st.datetimes(
+            min_value=pd.Timestamp("1880-01-01"), max_value=pd.Timestamp("2100-01-01")
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    st.sampled_from(ZONES),
+    st.sampled_from(["s", "ms"]),
+)
+def test_property_aware_fields_equal_pandas_local_time(stamps, zone, unit):
+    """Any UTC instants in any zone (half-hour and 45-minute offsets, LMT before 1900,
+    DST): the features of pandas' own tz_convert, whichever path computes them."""
+    utc = (
+        pd.Series(pd.to_datetime(stamps))
+        .dt.tz_localize("UTC")
+        .astype(f"datetime64[{unit}, UTC]")
+    )
+    X = pd.DataFrame({"when": utc.dt.tz_convert(zone)})
+    fields = ["minute", "hour", "weekday", "day", "dayofyear", "month"]
+    out = TemporalEmbedder(features=fields).fit_transform(X)
+    phases = phases_from_pandas(utc.dt.tz_convert(zone))
+    expected = np.hstack([fourier(phases[f].to_numpy(), 1) for f in fields])
+    assert_allclose(out, expected, atol=1e-9)
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Australia/Lord_Howe"])
+def test_dense_aware_minutes_through_dst_on_threads(zone):
+    """150,000 minutes across both DST changes: quarter-hour offsets, threaded."""
+    utc = pd.date_range("2024-03-01", periods=150_000, freq="3min", tz="UTC")
+    X = pd.DataFrame({"when": utc.tz_convert(zone)})
+    out = TemporalEmbedder(features=["hour", "day"], n_threads=2).fit_transform(X)
+    phases = phases_from_pandas(utc.tz_convert(zone))
+    expected = np.hstack([fourier(phases[f].to_numpy(), 1) for f in ["hour", "day"]])
+    assert_allclose(out, expected, atol=1e-9)
