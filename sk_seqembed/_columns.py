@@ -30,6 +30,8 @@ UNSUPPORTED = "unsupported"
 KINDS = (INTEGER, STRING, BOOLEAN, FLOAT, DATETIME, NULL, UNSUPPORTED)
 
 _INT64_MAX = np.iinfo(np.int64).max
+# Floats hold every integer exactly up to 2**53; beyond, 1.0-steps are not representable.
+_MAX_EXACT_FLOAT = 2.0**53
 # What a missing entry holds in ``Column.values``, by kind.
 _FILLERS = {
     INTEGER: 0,
@@ -247,6 +249,20 @@ def check_kind(column, allowed, *, what):
         f"Column {column.name!r} has dtype {column.dtype} ({column.kind}); {what} must "
         f"be one of: {', '.join(allowed)}."
     )
+
+
+def whole_numbers(column):
+    """A float column as int64 values, and its present values that are not whole numbers
+    of at most 2**53 in magnitude (the floats that hold integers exactly).
+
+    Returns ``(values, bad)``: ``values`` is None when ``bad`` (sorted, distinct) is
+    not empty, so the caller can word the error for what the numbers mean.
+    """
+    present = column.values[~column.missing]
+    bad = present[(present != np.round(present)) | (np.abs(present) > _MAX_EXACT_FLOAT)]
+    if bad.size:
+        return None, np.unique(bad)
+    return np.where(column.missing, 0.0, column.values).astype(np.int64), bad
 
 
 def check_no_missing(column):

@@ -231,14 +231,12 @@ class PositionEmbedder(TransformerMixin, BaseEstimator):
         values = column.values
         if column.kind == _columns.FLOAT:
             _columns.check_finite(column)
-            whole = values == np.round(values)
-            if not whole.all() or (np.abs(values) > 2.0**53).any():
-                bad = np.unique(values[~whole])[:5].tolist()
+            values, bad = _columns.whole_numbers(column)
+            if bad.size:
                 raise ValueError(
                     f"Column {column.name!r} holds positions that are not whole numbers, "
-                    f"e.g. {bad}; positions count rows: 0, 1, 2, ..."
+                    f"e.g. {bad[:5].tolist()}; positions count rows: 0, 1, 2, ..."
                 )
-            values = values.astype(np.int64)
         elif column.kind != _columns.INTEGER:
             raise TypeError(
                 f"Column {column.name!r} holds {column.kind} values (dtype {column.dtype}); "

@@ -16,8 +16,6 @@ import pyarrow.compute as pc
 from . import _columns
 
 TOKEN_KINDS = (_columns.INTEGER, _columns.BOOLEAN, _columns.STRING)
-# Floats are exact integers up to 2**53; beyond that 1.0-steps are not representable.
-_MAX_EXACT_FLOAT = 2.0**53
 
 
 @dataclass(frozen=True)
@@ -89,14 +87,13 @@ def _integral_floats(column):
         raise ValueError(
             f"Input X contains infinity in column {column.name!r}: token IDs must be finite."
         )
-    bad = present[(present != np.round(present)) | (np.abs(present) > _MAX_EXACT_FLOAT)]
+    values, bad = _columns.whole_numbers(column)
     if bad.size:
         raise ValueError(
             f"Column {column.name!r} holds floats that are not integer token IDs, e.g. "
-            f"{_preview(np.unique(bad))}. Cast token IDs to int or str; floats are only "
+            f"{_preview(bad)}. Cast token IDs to int or str; floats are only "
             "accepted when every value is a whole number below 2**53."
         )
-    values = np.where(column.missing, 0.0, column.values).astype(np.int64)
     return TokenColumn(column.name, _columns.INTEGER, values, column.missing)
 
 

@@ -338,3 +338,10 @@ def test_property_positions_are_cumcounts_and_shape_is_kept(keys, dim, reverse):
 
 def _ints(keys):
     return all(key is None or isinstance(key, int) for key in keys)
+
+
+def test_floats_beyond_exact_integers_are_not_positions():
+    """Floats above 2**53 cannot hold a position exactly: refused, and named."""
+    X = frame(step=[0.0, 2.0**60])
+    with pytest.raises(ValueError, match=r"'step' holds positions that are not whole.*1\.15"):
+        PositionEmbedder(positions="from_column").fit(X)
