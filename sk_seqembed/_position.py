@@ -287,11 +287,15 @@ class PositionEmbedder(TransformerMixin, BaseEstimator):
             # A column block of a wider output: np.take needs a contiguous target.
             out[:] = np.take(table, rows, axis=0, mode="clip")
 
-    def _rows_at(self, position, out):
+    def _kernels(self):
+        """(consecutive-rows kernel, any-positions kernel, their parameter)."""
         if self.method == "sinusoidal":
-            kernel, parameter = _position_encodings.sinusoidal_at, self.base
-        else:
-            kernel, parameter = _position_encodings.decay_at, self.max_scale
+            encodings = _position_encodings.sinusoidal_rows, _position_encodings.sinusoidal_at
+            return (*encodings, self.base)
+        return _position_encodings.decay_rows, _position_encodings.decay_at, self.max_scale
+
+    def _rows_at(self, position, out):
+        _, kernel, parameter = self._kernels()
 
         def fill(start, stop):
             kernel(position[start:stop], self.embedding_dim, parameter, out[start:stop])
@@ -302,12 +306,7 @@ class PositionEmbedder(TransformerMixin, BaseEstimator):
         """One row per position 0..last (random: the fitted table, zero row last)."""
         if self.method == "random":
             return self.table_
-        kernel = (
-            _position_encodings.sinusoidal_rows
-            if self.method == "sinusoidal"
-            else _position_encodings.decay_rows
-        )
-        parameter = self.base if self.method == "sinusoidal" else self.max_scale
+        kernel, _, parameter = self._kernels()
         return kernel(0, last + 1, self.embedding_dim, parameter).astype(self.dtype)
 
     def _table_rows(self, position, n_table_rows, source):
@@ -327,12 +326,7 @@ class PositionEmbedder(TransformerMixin, BaseEstimator):
 
     def _global_rows(self, n_samples, out):
         """Rows 0..n-1 (or n-1..0) computed in place, block by block, no table."""
-        kernel = (
-            _position_encodings.sinusoidal_rows
-            if self.method == "sinusoidal"
-            else _position_encodings.decay_rows
-        )
-        parameter = self.base if self.method == "sinusoidal" else self.max_scale
+        kernel, _, parameter = self._kernels()
         # Reversed positions are ascending rows written into a reversed view.
         target = out[::-1] if self.reverse else out
 

@@ -434,6 +434,9 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
         X = _columns.check_input(self, X, reset=False)
         widths = [self._column_width(c) for c in range(self.datetime_columns_.size)]
         out = np.empty((X.shape[0], sum(widths)), dtype=self.dtype)
+        groups = (
+            _groups.group_codes(X, self.group_columns_) if self.group_columns_.size else None
+        )
         start = 0
         for c, width in enumerate(widths):
             block = out[:, start : start + width]
@@ -442,14 +445,15 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
             column = self._calendar_features(c, instants, zone, missing, block)
             if self.trend:
                 # Days since 1970 on each side, in float64: no unit conversion can wrap.
-                block[:, column] = _epoch_days(instants) - _epoch_days(self.origins_[c])
+                origin = _since_epoch(np.asarray(self.origins_[c]), "D")
+                block[:, column] = _since_epoch(instants, "D") - origin
                 column += 1
             if self.period_seconds_.size:
                 n_periods = 2 * self.period_seconds_.size
                 block[:, column : column + n_periods] = self._period_features(instants)
                 column += n_periods
             if self.group_columns_.size:
-                block[:, column : column + 2] = self._recency(X, instants, missing)
+                block[:, column : column + 2] = self._recency(groups, instants, missing)
                 column += 2
             if missing.any():
                 block[missing, :column] = 0.0 if self.handle_missing == "zeros" else np.nan
@@ -593,8 +597,7 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
         return self.tables_[(c, field)].take(values - first, axis=0)
 
     def _period_features(self, instants):
-        seconds = (instants - np.datetime64(0, "s")) / np.timedelta64(1, "s")
-        seconds = np.where(np.isnan(seconds), 0.0, seconds)
+        seconds = np.nan_to_num(_since_epoch(instants, "s"))
         out = np.empty((instants.size, 2 * self.period_seconds_.size))
         for k, period in enumerate(self.period_seconds_):
             # fmod first: the angle keeps its precision for epochs of 1.7e9 seconds.
@@ -602,14 +605,14 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
             out[:, 2 * k], out[:, 2 * k + 1] = np.sin(angle), np.cos(angle)
         return out
 
-    def _recency(self, X, instants, missing):
+    def _recency(self, groups, instants, missing):
         """Signed log1p seconds since the group's previous event and its first one."""
         out = np.zeros((instants.size, 2))
         present = np.flatnonzero(~missing)
         if present.size == 0:
             return out
-        groups = _groups.group_codes(X, self.group_columns_)[present]
-        seconds = (instants[present] - np.datetime64(0, "s")) / np.timedelta64(1, "s")
+        groups = groups[present]
+        seconds = _since_epoch(instants[present], "s")
         order = np.argsort(groups, kind="stable")
         ordered_groups, ordered_seconds = groups[order], seconds[order]
         starts_group = np.r_[True, ordered_groups[1:] != ordered_groups[:-1]]
@@ -715,13 +718,16 @@ def _country_holidays(country, years):
         ) from None
 
 
-def _epoch_days(values):
-    """Days since 1970-01-01 of datetime64 values as float64 (NaT: NaN)."""
-    values = np.asarray(values)
-    unit = np.datetime_data(values.dtype)[0]
-    ticks_per_day = np.timedelta64(1, "D") / np.timedelta64(1, unit)
-    days = values.view(np.int64) / ticks_per_day
-    return np.where(np.isnat(values), np.nan, days)
+def _since_epoch(values, unit):
+    """Time since 1970-01-01 of datetime64 values, as float64 in ``unit`` ("s", "D").
+
+    Each value is divided in its own unit, so no conversion between units can wrap
+    (years 1500 and 2300 meet nanosecond data safely). NaT gives NaN.
+    """
+    value_unit = np.datetime_data(values.dtype)[0]
+    ticks_per_unit = np.timedelta64(1, unit) / np.timedelta64(1, value_unit)
+    elapsed = values.view(np.int64) / ticks_per_unit
+    return np.where(np.isnat(values), np.nan, elapsed)
 
 
 def _quarter_hour_offsets(ticks, unit, zone):
