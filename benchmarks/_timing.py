@@ -31,11 +31,25 @@ def peak_memory(function):
     return peak
 
 
-def write_floors(out):
-    """Seconds to write ``out``'s bytes: into a preallocated array (the bare write),
-    and into a freshly allocated one (the floor for any transform returning a new array).
+def against_write_floors(transform, repeat=15):
+    """Best times of ``transform`` and of writing its output's bytes, taken in turn.
+
+    Returns (transform, bare write, fresh write) seconds and the output. The bare
+    write copies into a preallocated array; the fresh write into a newly allocated one
+    (the floor for any transform returning a new array). Each round times all three,
+    so a machine's drifting load weighs on them alike.
     """
+    out = transform()
     source, target = np.ones_like(out), np.empty_like(out)
-    bare, _ = best_time(lambda: np.copyto(target, source))
-    fresh, _ = best_time(lambda: np.copyto(np.empty_like(source), source))
-    return bare, fresh
+    calls = (
+        transform,
+        lambda: np.copyto(target, source),
+        lambda: np.copyto(np.empty_like(source), source),
+    )
+    best = [np.inf] * len(calls)
+    for _ in range(repeat):
+        for k, call in enumerate(calls):
+            start = time.perf_counter()
+            call()
+            best[k] = min(best[k], time.perf_counter() - start)
+    return (*best, out)

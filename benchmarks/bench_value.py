@@ -25,7 +25,7 @@ import time
 
 import numpy as np
 import pandas as pd
-from _timing import best_time, peak_memory, write_floors
+from _timing import against_write_floors, best_time, peak_memory
 from sklearn.preprocessing import OneHotEncoder
 
 from sk_seqembed import ValueEmbedder
@@ -45,9 +45,8 @@ def measure(X, dim, dtype):
     """One row of the transform table: ours, the floors and the peers, same run."""
     n_rows = len(X)
     embedder = ValueEmbedder(dim, dtype=dtype, random_state=0).fit(X)
-    ours, out = best_time(lambda: embedder.transform(X))
+    ours, bare, fresh, out = against_write_floors(lambda: embedder.transform(X))
     peak = peak_memory(lambda: embedder.transform(X))
-    bare, fresh = write_floors(out)
     table = np.asarray(embedder.embeddings_)
     index = pd.Index(embedder.vocabularies_[0])
     values = X["item"].to_numpy()

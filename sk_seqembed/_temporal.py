@@ -48,7 +48,7 @@ _SUFFIX = {
 }
 _TICKS_PER_SECOND = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}
 # Rows gathered at a time inside a thread's block (temporaries stay in cache).
-_SUB_BLOCK = 16_384
+_SUB_BLOCK = 65_536
 
 
 class TemporalEmbedder(TransformerMixin, BaseEstimator):
@@ -154,7 +154,9 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
     - Missing datetimes follow ``handle_missing``; elapsed-time and recency features
       of a missing row follow it too.
     - Output dtype is ``dtype``. ``year`` and ``trend`` are plain numbers: scale them
-      for linear models.
+      for linear models. The array is column-major (Fortran order): each feature is
+      contiguous, the layout pandas uses for a DataFrame's columns and the fastest to
+      fill; ``np.ascontiguousarray`` gives a row-major copy.
 
     Examples
     --------
@@ -433,7 +435,7 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         X = _columns.check_input(self, X, reset=False)
         widths = [self._column_width(c) for c in range(self.datetime_columns_.size)]
-        out = np.empty((X.shape[0], sum(widths)), dtype=self.dtype)
+        out = np.empty((X.shape[0], sum(widths)), dtype=self.dtype, order="F")
         groups = (
             _groups.group_codes(X, self.group_columns_) if self.group_columns_.size else None
         )
@@ -472,7 +474,7 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
 
         Features come from small tables over the distinct days and times of day,
         gathered row by row. Aware values become wall-clock time on the way, from a
-        table of the zone's offset per quarter hour.
+        table of the zone's offset per hour.
         """
         fields = self.fields_[c]
         n_samples = values.size
@@ -489,87 +491,91 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
         if missing.any():
             # A present instant stands in for missing ones: it keeps the tables small.
             ticks = np.where(missing, ticks[np.argmin(missing)], ticks)
+        first_tick, last_tick = int(ticks.min()), int(ticks.max())
         offsets = None
         if zone is not None:
-            offsets = _quarter_hour_offsets(ticks, unit, zone)
+            offsets = _HourlyOffsets.build(first_tick, last_tick, unit, zone, n_samples)
             if offsets is None:
                 local = _calendar.wall_clock(ticks.view(f"datetime64[{unit}]"), "UTC", zone)
                 ticks = local.view(np.int64)
-        per_quarter = per_second * 900
+                first_tick, last_tick = int(ticks.min()), int(ticks.max())
+            else:
+                # Local time is UTC plus an offset: its range widens by the offsets.
+                first_tick += offsets.smallest
+                last_tick += offsets.largest
 
         def wall_clock(start, stop):
             block = ticks[start:stop]
-            if offsets is None:
-                return block
-            table, first_quarter = offsets
-            return block + table[block // per_quarter - first_quarter]
+            return block if offsets is None else offsets.local(block)
 
-        summaries = []
+        first_day, last_day = first_tick // per_day, last_tick // per_day
+        if last_day - first_day <= 4 * n_samples + 100_000:
+            # Times of day in steps of a minute, else a second, as the first rows
+            # suggest; the gather stops at the first row off the step.
+            head_step = _time_step(wall_clock(0, min(n_samples, _SUB_BLOCK)), per_second)
+            for step in [step for step in (60, 1) if step <= (head_step or 0)]:
+                days = np.arange(first_day, last_day + 1).astype("datetime64[D]")
+                day_calendar = _calendar.Calendar(days.astype("M8[s]"))
+                time_calendar = _calendar.Calendar(np.arange(0, 86_400, step).astype("M8[s]"))
+                columns = []
+                for field, w in fields:
+                    by_day = field in _DAY_FIELDS
+                    calendar = day_calendar if by_day else time_calendar
+                    table = self._encode(c, field, w, calendar).astype(out.dtype)
+                    first = 0 if self.combine == "sum" else len(columns)
+                    columns += [
+                        (first + j, np.ascontiguousarray(table[:, j]), by_day) for j in range(w)
+                    ]
+                tick_step = per_second * step
+                if self._gather(columns, wall_clock, first_day, per_day, tick_step, out):
+                    return width
+        # Sub-second times or thinly spread dates: fields computed row by row.
+        calendar = _calendar.Calendar(wall_clock(0, n_samples).view(f"datetime64[{unit}]"))
+        column = 0
+        for k, (field, w) in enumerate(fields):
+            features = self._encode(c, field, w, calendar)
+            if self.combine == "sum" and k:
+                out[:, :width] += features
+            else:
+                out[:, column : column + w] = features
+                column += w if self.combine == "concat" else 0
+        return width
 
-        def summarise(start, stop):
-            block = wall_clock(start, stop)
-            summaries.append((block.min(), block.max(), _time_step(block, per_second)))
+    def _gather(self, columns, wall_clock, first_day, per_day, tick_step, out):
+        """Gather every table column into ``out`` by each row's day and time of day.
 
-        # The range of days and the time resolution, in row blocks on threads.
-        _blocks.run_in_blocks(n_samples, summarise, self.n_threads)
-        first_day = int(min(summary[0] for summary in summaries)) // per_day
-        last_day = int(max(summary[1] for summary in summaries)) // per_day
-        steps = [summary[2] for summary in summaries]
-        step = None if None in steps else min(steps)
-        by_rows = step is None or last_day - first_day > 4 * n_samples + 100_000
-        if by_rows:
-            # Sub-second times or thinly spread dates: fields computed row by row.
-            local = wall_clock(0, n_samples).view(f"datetime64[{unit}]")
-            calendar = _calendar.Calendar(local)
-            tables = [self._encode(c, field, w, calendar) for field, w in fields]
-            sources = [None] * len(fields)
-        else:
-            day_calendar = _calendar.Calendar(
-                np.arange(first_day, last_day + 1).astype("datetime64[D]").astype("M8[s]")
-            )
-            time_calendar = _calendar.Calendar(np.arange(0, 86_400, step).astype("M8[s]"))
-            tables, sources = [], []
-            for field, w in fields:
-                by_day = field in _DAY_FIELDS
-                calendar = day_calendar if by_day else time_calendar
-                tables.append(self._encode(c, field, w, calendar).astype(out.dtype))
-                sources.append("day" if by_day else "time")
-
-        if self.combine == "concat":
-            tables, sources = _merge_adjacent(tables, sources)
-            fields = [(None, table.shape[1]) for table in tables]
+        ``columns`` holds (output column, 1-D table, indexed by day?). Returns False,
+        having stopped early, when a time of day is not a multiple of ``tick_step``.
+        """
+        off_step = []
 
         def gather(start, stop):
-            # Sub-blocks keep each piece (days, times, gathered rows) in cache.
+            # Sub-blocks keep the row indices in cache while every column reads them.
             for first in range(start, stop, _SUB_BLOCK):
-                gather_rows(first, min(first + _SUB_BLOCK, stop))
-
-        def gather_rows(start, stop):
-            if not by_rows:
-                block = wall_clock(start, stop)
+                if off_step:
+                    return
+                last = min(first + _SUB_BLOCK, stop)
+                block = wall_clock(first, last)
                 days = block // per_day
-                rows = {
-                    "day": days - first_day,
-                    "time": (block - days * per_day) // (per_second * step),
-                }
-            column = 0
-            for table, source, (_, w) in zip(tables, sources, fields, strict=True):
-                if source is None:
-                    values = table[start:stop]
-                else:
-                    values = table.take(rows[source], axis=0)
-                if self.combine == "sum":
-                    if column == 0:
-                        out[start:stop, :width] = values
+                ticks_of_day = block - days * per_day
+                times = ticks_of_day // tick_step
+                if (times * tick_step != ticks_of_day).any():
+                    off_step.append(first)
+                    return
+                days -= first_day
+                written = set()
+                for column, table, by_day in columns:
+                    rows = days if by_day else times
+                    if column in written:
+                        out[first:last, column] += table.take(rows)
                     else:
-                        out[start:stop, :width] += values
-                    column = width
-                else:
-                    out[start:stop, column : column + w] = values
-                    column += w
+                        # Indices lie in the table by construction: "clip" skips the
+                        # bounds check and the buffer numpy's default mode adds.
+                        np.take(table, rows, out=out[first:last, column], mode="clip")
+                        written.add(column)
 
-        _blocks.run_in_blocks(n_samples, gather, self.n_threads)
-        return width
+        _blocks.run_in_blocks(out.shape[0], gather, self.n_threads)
+        return not off_step
 
     def _encode(self, c, field, width, calendar):
         """Features of ``field`` for every entry of ``calendar``: shape (m, width)."""
@@ -677,18 +683,6 @@ def _field_names(field, width, method):
     return [f"{field}_{_SUFFIX[method]}{k}" for k in range(width)]
 
 
-def _merge_adjacent(tables, sources):
-    """Side-by-side tables of neighbouring fields indexed alike: one gather for all."""
-    merged_tables, merged_sources = [], []
-    for table, source in zip(tables, sources, strict=True):
-        if merged_sources and source is not None and merged_sources[-1] == source:
-            merged_tables[-1] = np.hstack([merged_tables[-1], table])
-        else:
-            merged_tables.append(table)
-            merged_sources.append(source)
-    return merged_tables, merged_sources
-
-
 def _time_step(ticks, per_second):
     """The coarsest step, in seconds, dividing every time of day (60, 1) or None.
 
@@ -730,24 +724,54 @@ def _since_epoch(values, unit):
     return np.where(np.isnat(values), np.nan, elapsed)
 
 
-def _quarter_hour_offsets(ticks, unit, zone):
-    """The zone's UTC offset per quarter hour over the ticks' range, or None.
+class _HourlyOffsets:
+    """A zone's UTC offset per UTC hour over a range of instants.
 
-    Zone transitions fall on quarter hours (since the late 19th century), so one
-    pandas conversion per quarter hour stands for every instant in it. None (convert
-    row by row) when the range is too sparse, or an instant lies in a quarter hour
-    where the offset changes.
+    Wall-clock time is then one gather and one addition per row. Zone offsets change
+    at most once within any hour (true of every tz database zone); hours where one
+    changes are marked, and their rows converted by pandas one by one.
     """
-    per_quarter = _TICKS_PER_SECOND[unit] * 900
-    first, last = int(ticks.min()) // per_quarter, int(ticks.max()) // per_quarter
-    if last - first > 4 * ticks.size + 100_000:
-        return None
-    starts = np.arange(first, last + 1) * per_quarter
-    at_start = _calendar.wall_clock(starts.view(f"datetime64[{unit}]"), "UTC", zone)
-    ends = starts + per_quarter - 1
-    at_end = _calendar.wall_clock(ends.view(f"datetime64[{unit}]"), "UTC", zone)
-    table = at_start.view(np.int64) - starts
-    changing = np.flatnonzero(table != at_end.view(np.int64) - ends)
-    if changing.size and np.isin(ticks // per_quarter - first, changing).any():
-        return None
-    return table, first
+
+    _CHANGES = np.iinfo(np.int64).min
+
+    def __init__(self, table, first_hour, per_hour, unit, zone, all_offsets):
+        self.table, self.first_hour, self.per_hour = table, first_hour, per_hour
+        self.unit, self.zone = unit, zone
+        self.smallest, self.largest = int(all_offsets.min()), int(all_offsets.max())
+        self.any_changes = bool((table == self._CHANGES).any())
+
+    @classmethod
+    def build(cls, first_tick, last_tick, unit, zone, n_samples):
+        """The offsets over [first_tick, last_tick], or None when a table would be
+        much larger than the rows (sparse instants) or reach past int64."""
+        per_hour = _TICKS_PER_SECOND[unit] * 3600
+        first, last = first_tick // per_hour, last_tick // per_hour
+        limit = np.iinfo(np.int64).max
+        if last - first > 4 * n_samples + 100_000 or not (
+            -limit < first * per_hour and (last + 2) * per_hour < limit
+        ):
+            return None
+        starts = np.arange(first, last + 2, dtype=np.int64) * per_hour
+        at_starts = _offsets(starts, unit, zone)
+        table = at_starts[:-1].copy()
+        # An hour whose offset differs from the next hour's may change inside it.
+        candidates = np.flatnonzero(at_starts[:-1] != at_starts[1:])
+        ends = starts[candidates] + per_hour - 1
+        changes = _offsets(ends, unit, zone) != at_starts[candidates]
+        table[candidates[changes]] = cls._CHANGES
+        return cls(table, first, per_hour, unit, zone, at_starts)
+
+    def local(self, ticks):
+        """Wall-clock ticks of the UTC ``ticks``."""
+        shift = self.table[ticks // self.per_hour - self.first_hour]
+        if self.any_changes:
+            changes = shift == self._CHANGES
+            if changes.any():
+                shift[changes] = _offsets(ticks[changes], self.unit, self.zone)
+        return ticks + shift
+
+
+def _offsets(ticks, unit, zone):
+    """The zone's UTC offset at UTC ``ticks``, in ticks (pandas' conversion)."""
+    local = _calendar.wall_clock(ticks.view(f"datetime64[{unit}]"), "UTC", zone)
+    return local.view(np.int64) - ticks

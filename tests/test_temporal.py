@@ -400,3 +400,44 @@ def test_dense_aware_minutes_through_dst_on_threads(zone):
     phases = phases_from_pandas(utc.tz_convert(zone))
     expected = np.hstack([fourier(phases[f].to_numpy(), 1) for f in ["hour", "day"]])
     assert_allclose(out, expected, atol=1e-9)
+
+
+@pytest.mark.parametrize(
+    "late_value",
+    ["2024-06-01 12:00:30", "2024-06-01 12:00:00.250"],
+    ids=["second", "millisecond"],
+)
+def test_a_row_off_the_minute_after_the_first_block_still_matches_pandas(late_value):
+    """The first 70,000 rows are whole minutes; a late row at :30 s (or .250 s) must
+    be read at its own resolution, not rounded to the minute the first rows suggest."""
+    minutes = pd.date_range("2024-01-01", periods=70_000, freq="min").as_unit("ms")
+    when = pd.Series(minutes.append(pd.DatetimeIndex([late_value]).as_unit("ms")))
+    X = pd.DataFrame({"when": when})
+    out = TemporalEmbedder(features=["second", "minute", "hour"], n_threads=2).fit_transform(X)
+    phases = phases_from_pandas(when)
+    expected = np.hstack([fourier(phases[f].to_numpy(), 1) for f in ["second", "minute", "hour"]])
+    assert_allclose(out, expected, atol=1e-9)
+    assert not np.allclose(out[-1, :2], [0.0, 1.0])  # the late row's second is not 0
+
+
+def test_rows_inside_an_hour_where_the_offset_changes_match_pandas():
+    """Lord Howe moves its clocks by 30 minutes at 15:00 UTC or 15:30 UTC: every minute
+    of those hours, around each change in 2024, is read in the right offset."""
+    changes = pd.to_datetime(["2024-04-06 15:00", "2024-10-05 15:30"]).tz_localize("UTC")
+    utc = pd.DatetimeIndex(
+        np.concatenate(
+            [pd.date_range(t - pd.Timedelta("2h"), periods=240, freq="min") for t in changes]
+        )
+    )
+    X = pd.DataFrame({"when": utc.tz_convert("Australia/Lord_Howe")})
+    out = TemporalEmbedder(features=["minute", "hour", "day"]).fit_transform(X)
+    phases = phases_from_pandas(utc.tz_convert("Australia/Lord_Howe"))
+    expected = np.hstack([fourier(phases[f].to_numpy(), 1) for f in ["minute", "hour", "day"]])
+    assert_allclose(out, expected, atol=1e-9)
+
+
+def test_output_is_column_major():
+    """Each feature is contiguous (documented): the layout of pandas' blocks."""
+    X = pd.DataFrame({"when": pd.date_range("2024-01-01", periods=10, freq="h")})
+    out = TemporalEmbedder(trend=True).fit_transform(X)
+    assert out.flags.f_contiguous
