@@ -1,0 +1,254 @@
+"""EmbeddingSum: add equal-width embeddings of several column groups (Informer's idea)."""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import TransformerMixin, _fit_context, clone
+from sklearn.compose import ColumnTransformer
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.metaestimators import _BaseComposition
+from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
+
+
+class EmbeddingSum(TransformerMixin, _BaseComposition):
+    """Sum the outputs of several transformers, each applied to its own columns.
+
+    Informer's ``DataEmbedding`` adds a value, a positional and a temporal embedding
+    of the same width instead of concatenating them: the model sees one vector per
+    row whatever the number of parts. ``EmbeddingSum`` does this with any sklearn
+    transformers. It is a ``ColumnTransformer`` whose outputs are added (optionally
+    weighted) instead of placed side by side.
+
+    Parameters
+    ----------
+    transformers : list of (name, transformer, columns) tuples
+        As in :class:`~sklearn.compose.ColumnTransformer`: ``columns`` may be names,
+        positions, a slice, a boolean mask or a callable such as
+        :func:`~sklearn.compose.make_column_selector`. ``transformer`` may be
+        ``"drop"``. Every part that is not dropped must output the same number of
+        columns.
+    embedding_dim : int, default=None
+        If given, set as the ``embedding_dim`` of every part that has one (on clones;
+        the parts given are not changed), so one grid-search parameter sets the common
+        width. None keeps each part's own.
+    weights : dict of {name: float}, default=None
+        Multiplier of each part's output before the sum; parts not named weigh 1.
+    n_jobs : int, default=None
+        Parts fitted and transformed in parallel (joblib), as in ColumnTransformer.
+
+    Attributes
+    ----------
+    column_transformer_ : ColumnTransformer
+        The fitted parts, side by side.
+    embedding_dim_ : int
+        The common width of the parts, which is the output width.
+    n_features_in_ : int
+        Number of columns seen in fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names seen in fit, when they are all strings.
+
+    See Also
+    --------
+    make_sequence_embedder : The parts side by side, in a plain ColumnTransformer.
+
+    Notes
+    -----
+    The output features are named ``sum0``, ``sum1``, ...: each mixes every part, so
+    no input name describes it. The output is dense; a sparse part is densified.
+    ``fit_transform`` calls the parts' own ``fit_transform``, so a part that
+    cross-fits (``ValueEmbedder(method="target")``) does so here too.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sk_seqembed import EmbeddingSum, PositionEmbedder, ValueEmbedder
+    >>> X = pd.DataFrame({"session": [1, 1, 2, 1], "item": [7, 8, 7, 9]})
+    >>> model = EmbeddingSum(
+    ...     [
+    ...         ("value", ValueEmbedder(random_state=0), ["item"]),
+    ...         ("position", PositionEmbedder(), ["session"]),
+    ...     ],
+    ...     embedding_dim=4,
+    ... )
+    >>> model.fit_transform(X).shape
+    (4, 4)
+    >>> model.get_feature_names_out().tolist()
+    ['sum0', 'sum1', 'sum2', 'sum3']
+    """
+
+    _parameter_constraints = {
+        "transformers": [list],
+        "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
+        "weights": [dict, None],
+        "n_jobs": [Integral, None],
+    }
+
+    def __init__(self, transformers, *, embedding_dim=None, weights=None, n_jobs=None):
+        self.transformers = transformers
+        self.embedding_dim = embedding_dim
+        self.weights = weights
+        self.n_jobs = n_jobs
+
+    # Nested parameters (``value__embedding_dim``) as ColumnTransformer has them.
+    @property
+    def _transformers(self):
+        try:
+            return [(name, transformer) for name, transformer, _ in self.transformers]
+        except (TypeError, ValueError):
+            return self.transformers
+
+    @_transformers.setter
+    def _transformers(self, value):
+        self.transformers = [
+            (name, transformer, columns)
+            for (name, transformer), (_, _, columns) in zip(
+                value, self.transformers, strict=True
+            )
+        ]
+
+    def get_params(self, deep=True):
+        """Parameters of this estimator and, with ``deep``, of every part."""
+        return self._get_params("_transformers", deep=deep)
+
+    def set_params(self, **params):
+        """Set parameters of this estimator or of its parts (``name__param``)."""
+        self._set_params("_transformers", **params)
+        return self
+
+    # --- fit ------------------------------------------------------------------------
+
+    def _column_transformer(self):
+        names = [part[0] for part in self.transformers]
+        self._validate_names(names)
+        parts = []
+        for name, transformer, columns in self.transformers:
+            if transformer != "drop":
+                transformer = clone(transformer)
+                params = transformer.get_params(deep=False)
+                if self.embedding_dim is not None and "embedding_dim" in params:
+                    transformer.set_params(embedding_dim=self.embedding_dim)
+            parts.append((name, transformer, columns))
+        unknown = sorted(set(self.weights or {}) - set(names))
+        if unknown:
+            raise ValueError(f"weights names parts {unknown} that are not among {names}.")
+        for name, weight in (self.weights or {}).items():
+            if not isinstance(weight, Real) or isinstance(weight, bool):
+                raise TypeError(
+                    f"The weight of part {name!r} must be a number, got {weight!r}."
+                )
+        column_transformer = ColumnTransformer(
+            parts, remainder="drop", sparse_threshold=0.0, n_jobs=self.n_jobs
+        )
+        # The parts' outputs are added as arrays, whatever output the user asked for.
+        return column_transformer.set_output(transform="default")
+
+    def _check_widths(self):
+        widths = {
+            name: part.stop - part.start
+            for name, part in self.column_transformer_.output_indices_.items()
+            if name != "remainder" and part.stop > part.start
+        }
+        if not widths:
+            raise ValueError("EmbeddingSum needs at least one part that outputs columns.")
+        if len(set(widths.values())) > 1:
+            found = ", ".join(f"{name!r}: {width}" for name, width in widths.items())
+            raise ValueError(
+                f"EmbeddingSum adds its parts, so they must have the same width; got "
+                f"{found} columns. Give each part the same embedding_dim (or set "
+                "EmbeddingSum(embedding_dim=...))."
+            )
+        self.embedding_dim_ = next(iter(widths.values()))
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y=None):
+        """Fit every part on its columns.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,), default=None
+            Passed to every part (for supervised parts such as a target embedding).
+
+        Returns
+        -------
+        self : EmbeddingSum
+        """
+        validate_data(self, X, skip_check_array=True)
+        self.column_transformer_ = self._column_transformer().fit(X, y)
+        self._check_widths()
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit_transform(self, X, y=None):
+        """Fit every part with its own ``fit_transform`` and return the sum.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        X_out : ndarray of shape (n_samples, embedding_dim_)
+        """
+        validate_data(self, X, skip_check_array=True)
+        self.column_transformer_ = self._column_transformer()
+        side_by_side = self.column_transformer_.fit_transform(X, y)
+        self._check_widths()
+        return self._sum(side_by_side)
+
+    # --- transform ------------------------------------------------------------------
+
+    def transform(self, X):
+        """The weighted sum of the parts' outputs.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        X_out : ndarray of shape (n_samples, embedding_dim_)
+        """
+        check_is_fitted(self)
+        validate_data(self, X, skip_check_array=True, reset=False)
+        return self._sum(self.column_transformer_.transform(X))
+
+    def _sum(self, side_by_side):
+        side_by_side = np.asarray(side_by_side)
+        weights = self.weights or {}
+        total = None
+        for name, part in self.column_transformer_.output_indices_.items():
+            if name == "remainder" or part.stop == part.start:
+                continue
+            block = side_by_side[:, part]
+            if name in weights:
+                block = block * weights[name]
+            total = block.copy() if total is None else total + block
+        return total
+
+    def get_feature_names_out(self, input_features=None):
+        """``sum0`` ... ``sum{embedding_dim_ - 1}``.
+
+        Parameters
+        ----------
+        input_features : array-like of str, default=None
+            Checked against the columns seen in fit.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+        """
+        check_is_fitted(self)
+        _check_feature_names_in(self, input_features)
+        return np.asarray([f"sum{j}" for j in range(self.embedding_dim_)], dtype=object)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        parts = [part[1] for part in self.transformers if part[1] != "drop"]
+        part_tags = [part.__sklearn_tags__() for part in parts]
+        tags.input_tags.allow_nan = all(t.input_tags.allow_nan for t in part_tags)
+        tags.input_tags.categorical = any(t.input_tags.categorical for t in part_tags)
+        tags.input_tags.string = any(t.input_tags.string for t in part_tags)
+        tags.target_tags.required = any(t.target_tags.required for t in part_tags)
+        return tags
