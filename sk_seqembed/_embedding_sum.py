@@ -7,7 +7,9 @@ from sklearn.base import TransformerMixin, _fit_context, clone
 from sklearn.compose import ColumnTransformer
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.metaestimators import _BaseComposition
-from sklearn.utils.validation import _check_feature_names_in, check_is_fitted, validate_data
+from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
+
+from . import _columns
 
 
 class EmbeddingSum(TransformerMixin, _BaseComposition):
@@ -173,7 +175,7 @@ class EmbeddingSum(TransformerMixin, _BaseComposition):
         -------
         self : EmbeddingSum
         """
-        validate_data(self, X, skip_check_array=True)
+        X = _columns.check_input(self, X, reset=True)
         self.column_transformer_ = self._column_transformer().fit(X, y)
         self._check_widths()
         return self
@@ -191,7 +193,7 @@ class EmbeddingSum(TransformerMixin, _BaseComposition):
         -------
         X_out : ndarray of shape (n_samples, embedding_dim_)
         """
-        validate_data(self, X, skip_check_array=True)
+        X = _columns.check_input(self, X, reset=True)
         self.column_transformer_ = self._column_transformer()
         side_by_side = self.column_transformer_.fit_transform(X, y)
         self._check_widths()
@@ -211,7 +213,7 @@ class EmbeddingSum(TransformerMixin, _BaseComposition):
         X_out : ndarray of shape (n_samples, embedding_dim_)
         """
         check_is_fitted(self)
-        validate_data(self, X, skip_check_array=True, reset=False)
+        X = _columns.check_input(self, X, reset=False)
         return self._sum(self.column_transformer_.transform(X))
 
     def _sum(self, side_by_side):

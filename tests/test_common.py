@@ -25,7 +25,7 @@ from sklearn.utils.estimator_checks import (
 )
 
 import sk_seqembed
-from sk_seqembed import PositionEmbedder, TemporalEmbedder, ValueEmbedder
+from sk_seqembed import EmbeddingSum, PositionEmbedder, TemporalEmbedder, ValueEmbedder
 from tests._column_probe import ColumnProbe
 
 
@@ -45,6 +45,18 @@ class KeyedVectorsLike:
     def __repr__(self):
         return f"KeyedVectorsLike({self.vectors.shape[0]}x{self.vectors.shape[1]})"
 
+
+# sklearn's checks feed numbers: read them as epoch seconds so the checks run the real
+# calendar code instead of stopping at the "not datetimes" error. EmbeddingSum adds two
+# such parts of width 4 (the first column, as a 1-column check input has no other).
+SUM_PARTS = [
+    ("fixed", TemporalEmbedder(method="fixed", combine="sum", epoch_unit="s"), [0]),
+    ("cyclical", TemporalEmbedder(epoch_unit="s", features=["second"]), [0]),
+]
+CHECK_PARAMS = {
+    "TemporalEmbedder": {"epoch_unit": "s"},
+    "EmbeddingSum": {"transformers": SUM_PARTS, "embedding_dim": 4},
+}
 
 # Every method, so no code path escapes the contract. Tokens 0..49 cover the small
 # integer tokens the sklearn checks generate.
@@ -66,14 +78,13 @@ METHOD_VARIANTS = [
     TemporalEmbedder(2, method="timefeature", epoch_unit="s", handle_missing="error"),
     TemporalEmbedder(4, method="onehot", epoch_unit="us", missing_indicator=True),
     TemporalEmbedder(method="random", epoch_unit="s", features={"second": 3, "year": 1}),
+    EmbeddingSum(
+        SUM_PARTS + [("dropped", "drop", [0])], embedding_dim=4, weights={"fixed": 0.5}
+    ),
 ]
-# sklearn's checks feed numbers: read them as epoch seconds so the checks run the real
-# calendar code instead of stopping at the "not datetimes" error.
-CHECK_PARAMS = {"TemporalEmbedder": {"epoch_unit": "s"}}
 ESTIMATORS = [cls(**CHECK_PARAMS.get(cls.__name__, {})) for cls in public_estimators()]
 ESTIMATORS += METHOD_VARIANTS + [ColumnProbe()]
 
-# Checks an estimator cannot pass by design, each with its reason.
 # Checks an estimator cannot pass by design, each with its reason, by class and by
 # (class, method) for what only one method does.
 EXPECTED_FAILED_CHECKS = {
