@@ -1,6 +1,7 @@
 """``python -m sk_seqembed``: the library's main job on its bundled data."""
 
 import argparse
+import time
 
 from . import __version__
 from ._demo import run
@@ -9,8 +10,17 @@ from ._demo import run
 def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m sk_seqembed",
-        description="Fit delay models on the bundled NYC flights 2013 table and print "
-        "held-out scores.",
+        description="Grid-search an embedding pipeline for flight delays on the bundled "
+        "NYC flights 2013 table and compare it with scikit-learn baselines on held-out "
+        "months.",
+    )
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="train on every flight before November with a larger grid (minutes)",
+    )
+    parser.add_argument(
+        "--n-jobs", type=int, default=None, help="parallel fits in the grid search"
     )
     parser.add_argument(
         "--max-train-rows",
@@ -20,9 +30,11 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
     print(f"sk_seqembed {__version__}: main job")
-    results = run(max_train_rows=args.max_train_rows)
+    start = time.perf_counter()
+    results, _ = run(full=args.full, n_jobs=args.n_jobs, max_train_rows=args.max_train_rows)
     print()
     print(results.to_string(float_format=lambda value: f"{value:.3f}"))
+    print(f"\ntotal {time.perf_counter() - start:.0f} s")
     return results
 
 
