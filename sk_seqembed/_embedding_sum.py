@@ -154,10 +154,22 @@ class EmbeddingSum(TransformerMixin, _BaseComposition):
             raise ValueError("EmbeddingSum needs at least one part that outputs columns.")
         if len(set(widths.values())) > 1:
             found = ", ".join(f"{name!r}: {width}" for name, width in widths.items())
+            if self.embedding_dim is None:
+                hint = (
+                    "Give each part the same embedding_dim, or set "
+                    "EmbeddingSum(embedding_dim=...)."
+                )
+            else:
+                hint = (
+                    f"embedding_dim={self.embedding_dim} was set on every part that has "
+                    "one, but a part's width need not equal its embedding_dim (for "
+                    "example TemporalEmbedder(combine='concat') outputs embedding_dim "
+                    "columns per field, PositionEmbedder(method='scalar') 4 columns): "
+                    "choose parts whose width follows embedding_dim."
+                )
             raise ValueError(
                 f"EmbeddingSum adds its parts, so they must have the same width; got "
-                f"{found} columns. Give each part the same embedding_dim (or set "
-                "EmbeddingSum(embedding_dim=...))."
+                f"{found} columns. {hint}"
             )
         self.embedding_dim_ = next(iter(widths.values()))
 

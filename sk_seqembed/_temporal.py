@@ -148,9 +148,11 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
       Values keep their own unit: nothing is cast to nanoseconds, so years 1500 or
       2300 work.
     - Periods are calendar-exact: day of month cycles over that month's length, day of
-      year over 365 or 366 days, ISO week over 52 or 53 weeks. Hour, minute and second
-      are continuous at the data's resolution (23:59 is next to 00:00); fields of a
-      day or longer step once a day.
+      year over 365 or 366 days, ISO week over 52 or 53 weeks. With the phase-based
+      methods (cyclical, spline, onehot), hour, minute and second are continuous at the
+      data's resolution (23:59 is next to 00:00); fields of a day or longer step once
+      a day. The value-based methods (fixed, timefeature, random) read each field's
+      integer value, as Informer and GluonTS do: 10:00 and 10:59 share an hour.
     - Missing datetimes follow ``handle_missing``; elapsed-time and recency features
       of a missing row follow it too.
     - Output dtype is ``dtype``. ``year`` and ``trend`` are plain numbers: scale them

@@ -169,6 +169,10 @@ def test_parts_of_different_widths_are_refused_by_name(event_log):
     parts = sum_parts() + [("time", TemporalEmbedder(features=["hour"]), ["timestamp"])]
     with pytest.raises(ValueError, match="'value': 4, 'position': 4, 'time': 2 columns"):
         EmbeddingSum(parts).fit(X)
+    # With embedding_dim set, the message says why a part did not follow it.
+    parts[2] = ("time", TemporalEmbedder(features=["hour", "weekday"]), ["timestamp"])
+    with pytest.raises(ValueError, match="'time': 12 columns. embedding_dim=6 was set"):
+        EmbeddingSum(parts, embedding_dim=6).fit(X)
 
 
 @pytest.mark.parametrize(

@@ -415,7 +415,9 @@ def test_a_row_off_the_minute_after_the_first_block_still_matches_pandas(late_va
     X = pd.DataFrame({"when": when})
     out = TemporalEmbedder(features=["second", "minute", "hour"], n_threads=2).fit_transform(X)
     phases = phases_from_pandas(when)
-    expected = np.hstack([fourier(phases[f].to_numpy(), 1) for f in ["second", "minute", "hour"]])
+    expected = np.hstack(
+        [fourier(phases[f].to_numpy(), 1) for f in ["second", "minute", "hour"]]
+    )
     assert_allclose(out, expected, atol=1e-9)
     assert not np.allclose(out[-1, :2], [0.0, 1.0])  # the late row's second is not 0
 
