@@ -1,7 +1,8 @@
 """Row blocks in threads: how transforms fill their output on several cores.
 
 The work of a transform (lookups, ``np.take``, trigonometry) releases the GIL, so
-contiguous row blocks of a C-ordered output can be filled by threads at once.
+contiguous row blocks of an output (C- or Fortran-ordered) can be filled by threads at
+once.
 """
 
 import os

@@ -97,7 +97,7 @@ def make_sequence_embedder(
             continue
         if isinstance(columns, (str, Integral)):
             # A single name would hand the embedder a 1-D Series; embedders take tables.
-            columns = [columns]
+            columns = [columns.item() if hasattr(columns, "item") else columns]
         transformers.append((name, default() if embedder is None else embedder, columns))
     if not transformers:
         raise ValueError(

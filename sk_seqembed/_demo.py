@@ -22,6 +22,7 @@ from sklearn.preprocessing import (
     FunctionTransformer,
     OneHotEncoder,
     OrdinalEncoder,
+    StandardScaler,
     TargetEncoder,
 )
 
@@ -39,7 +40,7 @@ IDS = ["tailnum", "flight"]
 # Calendar fields every model gets. No month or day of year: the test months come
 # after every training month, so a yearly cycle could only extrapolate.
 CALENDAR = ["weekday", "hour"]
-# Training flights in the default run: the most recent ones (August to October).
+# Training flights in the default run: the most recent ones (mid-July to October).
 DEFAULT_TRAIN_ROWS = 100_000
 
 
@@ -81,6 +82,7 @@ def make_baselines(max_iter=200):
         [
             ("tokens", one_hot, TOKENS + IDS),
             ("calendar", make_pipeline(_calendar(), one_hot), ["sched_dep"]),
+            ("distance", StandardScaler(), ["distance"]),
         ]
     )
     ordinal = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1)
@@ -167,7 +169,7 @@ def run(*, full=False, n_jobs=None, max_train_rows=None, log=print):
     ----------
     full : bool, default=False
         Train on every flight before November (273,355) with a larger grid; the
-        default trains on the most recent 100,000 (August to October), which keeps
+        default trains on the most recent 100,000 (mid-July to October), which keeps
         the job under a minute on 2 cores.
     n_jobs : int, default=None
         Parallel fits in the grid search (joblib).

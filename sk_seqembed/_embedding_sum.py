@@ -27,14 +27,16 @@ class EmbeddingSum(TransformerMixin, _BaseComposition):
         As in :class:`~sklearn.compose.ColumnTransformer`: ``columns`` may be names,
         positions, a slice, a boolean mask or a callable such as
         :func:`~sklearn.compose.make_column_selector`. ``transformer`` may be
-        ``"drop"``. Every part that is not dropped must output the same number of
-        columns.
+        ``"drop"``; a single column name is read as a one-column list. Every part
+        that is not dropped must output the same number of columns.
     embedding_dim : int, default=None
-        If given, set as the ``embedding_dim`` of every part that has one (on clones;
-        the parts given are not changed), so one grid-search parameter sets the common
-        width. None keeps each part's own.
+        If given, set as the ``embedding_dim`` of every part that has one, and of
+        every estimator inside a part (a Pipeline's steps), on clones: the parts given
+        are not changed. One grid-search parameter then sets the common width. None
+        keeps each part's own.
     weights : dict of {name: float}, default=None
         Multiplier of each part's output before the sum; parts not named weigh 1.
+        Finite numbers, for parts that output columns.
     n_jobs : int, default=None
         Parts fitted and transformed in parallel (joblib), as in ColumnTransformer.
 
@@ -44,6 +46,8 @@ class EmbeddingSum(TransformerMixin, _BaseComposition):
         The fitted parts, side by side.
     embedding_dim_ : int
         The common width of the parts, which is the output width.
+    weights_ : dict
+        The weights used, copied at fit.
     n_features_in_ : int
         Number of columns seen in fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -124,34 +128,65 @@ class EmbeddingSum(TransformerMixin, _BaseComposition):
         self._validate_names(names)
         parts = []
         for name, transformer, columns in self.transformers:
-            if transformer != "drop":
+            if isinstance(transformer, str) or transformer is None:
+                if transformer != "drop":
+                    raise ValueError(
+                        f"Part {name!r} is {transformer!r}: EmbeddingSum adds embeddings, "
+                        "so each part must be a transformer (or 'drop')."
+                    )
+            else:
                 transformer = clone(transformer)
-                params = transformer.get_params(deep=False)
-                if self.embedding_dim is not None and "embedding_dim" in params:
-                    transformer.set_params(embedding_dim=self.embedding_dim)
+                if self.embedding_dim is not None:
+                    # Nested too: a part may be a Pipeline around an embedder.
+                    transformer.set_params(
+                        **{
+                            key: self.embedding_dim
+                            for key in transformer.get_params(deep=True)
+                            if key == "embedding_dim" or key.endswith("__embedding_dim")
+                        }
+                    )
+            if isinstance(columns, (str, Integral)):
+                # A single name would hand the part a 1-D Series; parts take tables.
+                columns = [columns.item() if hasattr(columns, "item") else columns]
             parts.append((name, transformer, columns))
-        unknown = sorted(set(self.weights or {}) - set(names))
-        if unknown:
-            raise ValueError(f"weights names parts {unknown} that are not among {names}.")
-        for name, weight in (self.weights or {}).items():
-            if not isinstance(weight, Real) or isinstance(weight, bool):
-                raise TypeError(
-                    f"The weight of part {name!r} must be a number, got {weight!r}."
-                )
+        self.weights_ = self._check_weights(names)
         column_transformer = ColumnTransformer(
             parts, remainder="drop", sparse_threshold=0.0, n_jobs=self.n_jobs
         )
         # The parts' outputs are added as arrays, whatever output the user asked for.
         return column_transformer.set_output(transform="default")
 
+    def _check_weights(self, names):
+        """A copy of ``weights``: later changes to the dict leave the fit alone."""
+        weights = dict(self.weights or {})
+        unknown = sorted(set(weights) - set(names))
+        if unknown:
+            raise ValueError(f"weights names parts {unknown} that are not among {names}.")
+        for name, weight in weights.items():
+            if not isinstance(weight, Real) or isinstance(weight, bool):
+                raise TypeError(
+                    f"The weight of part {name!r} must be a number, got {weight!r}."
+                )
+            if not np.isfinite(weight):
+                raise ValueError(f"The weight of part {name!r} must be finite, got {weight}.")
+        return weights
+
     def _check_widths(self):
+        # sklearn leaves output_indices_ unset when no part selects any column.
+        indices = getattr(self.column_transformer_, "output_indices_", {})
         widths = {
             name: part.stop - part.start
-            for name, part in self.column_transformer_.output_indices_.items()
+            for name, part in indices.items()
             if name != "remainder" and part.stop > part.start
         }
         if not widths:
-            raise ValueError("EmbeddingSum needs at least one part that outputs columns.")
+            raise ValueError(
+                "EmbeddingSum needs at least one part that outputs columns; every part "
+                "is 'drop' or selects no column."
+            )
+        idle = sorted(set(self.weights_) - set(widths))
+        if idle:
+            raise ValueError(f"weights are given for parts {idle}, which output no columns.")
         if len(set(widths.values())) > 1:
             found = ", ".join(f"{name!r}: {width}" for name, width in widths.items())
             if self.embedding_dim is None:
@@ -161,11 +196,12 @@ class EmbeddingSum(TransformerMixin, _BaseComposition):
                 )
             else:
                 hint = (
-                    f"embedding_dim={self.embedding_dim} was set on every part that has "
-                    "one, but a part's width need not equal its embedding_dim (for "
-                    "example TemporalEmbedder(combine='concat') outputs embedding_dim "
-                    "columns per field, PositionEmbedder(method='scalar') 4 columns): "
-                    "choose parts whose width follows embedding_dim."
+                    f"embedding_dim={self.embedding_dim} was set on every part (and every "
+                    "estimator inside one) that has the parameter, but a part's width "
+                    "need not equal its embedding_dim (for example "
+                    "TemporalEmbedder(combine='concat') outputs embedding_dim columns per "
+                    "field, PositionEmbedder(method='scalar') 4 columns): choose parts "
+                    "whose width follows embedding_dim."
                 )
             raise ValueError(
                 f"EmbeddingSum adds its parts, so they must have the same width; got "
@@ -230,7 +266,7 @@ class EmbeddingSum(TransformerMixin, _BaseComposition):
 
     def _sum(self, side_by_side):
         side_by_side = np.asarray(side_by_side)
-        weights = self.weights or {}
+        weights = self.weights_
         total = None
         for name, part in self.column_transformer_.output_indices_.items():
             if name == "remainder" or part.stop == part.start:
@@ -259,7 +295,7 @@ class EmbeddingSum(TransformerMixin, _BaseComposition):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        parts = [part[1] for part in self.transformers if part[1] != "drop"]
+        parts = [part[1] for part in self.transformers if hasattr(part[1], "get_params")]
         part_tags = [part.__sklearn_tags__() for part in parts]
         tags.input_tags.allow_nan = all(t.input_tags.allow_nan for t in part_tags)
         tags.input_tags.categorical = any(t.input_tags.categorical for t in part_tags)

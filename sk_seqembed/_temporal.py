@@ -529,7 +529,8 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
                         (first + j, np.ascontiguousarray(table[:, j]), by_day) for j in range(w)
                     ]
                 tick_step = per_second * step
-                if self._gather(columns, wall_clock, first_day, per_day, tick_step, out):
+                days_range = (first_day, last_day - first_day + 1)
+                if self._gather(columns, wall_clock, days_range, per_day, tick_step, out):
                     return width
         # Sub-second times or thinly spread dates: fields computed row by row.
         calendar = _calendar.Calendar(wall_clock(0, n_samples).view(f"datetime64[{unit}]"))
@@ -543,12 +544,14 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
                 column += w if self.combine == "concat" else 0
         return width
 
-    def _gather(self, columns, wall_clock, first_day, per_day, tick_step, out):
+    def _gather(self, columns, wall_clock, days_range, per_day, tick_step, out):
         """Gather every table column into ``out`` by each row's day and time of day.
 
-        ``columns`` holds (output column, 1-D table, indexed by day?). Returns False,
-        having stopped early, when a time of day is not a multiple of ``tick_step``.
+        ``columns`` holds (output column, 1-D table, indexed by day?); day tables
+        cover ``days_range`` = (first day, number of days). Returns False, having
+        stopped early, when a time of day is not a multiple of ``tick_step``.
         """
+        first_day, n_days = days_range
         off_step = []
 
         def gather(start, stop):
@@ -565,6 +568,9 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
                     off_step.append(first)
                     return
                 days -= first_day
+                if days.min() < 0 or days.max() >= n_days:
+                    # np.take(mode="clip") below would clamp such a day, silently.
+                    raise RuntimeError("A day lies outside the day table (a bug: report it).")
                 written = set()
                 for column, table, by_day in columns:
                     rows = days if by_day else times

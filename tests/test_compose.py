@@ -15,6 +15,7 @@ from sklearn.compose import ColumnTransformer, make_column_selector
 from sklearn.linear_model import Ridge
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from sk_seqembed import (
     EmbeddingSum,
@@ -225,3 +226,57 @@ def test_pandas_output_and_pickling(event_log):
     restored = pickle.loads(pickle.dumps(model))
     assert_frame_equal(restored.transform(X), out)
     assert isinstance(restored.transform(X), pd.DataFrame)
+
+
+def test_embedding_dim_reaches_parts_inside_pipelines(event_log):
+    X, _ = event_log
+    parts = [
+        ("value", make_pipeline(ValueEmbedder(4, random_state=0)), ["item"]),
+        ("position", make_pipeline(PositionEmbedder(4), StandardScaler()), "sequence_id"),
+    ]
+    model = EmbeddingSum(parts, embedding_dim=8).fit(X)
+    assert model.embedding_dim_ == 8
+    assert model.transform(X).shape == (len(X), 8)
+    assert parts[0][1][0].embedding_dim == 4
+
+
+@pytest.mark.parametrize(
+    "parts, match",
+    [
+        ([], "at least one part that outputs columns"),
+        ([("a", "drop", ["item"])], "at least one part that outputs columns"),
+        (
+            [("pre", "passthrough", ["item"]), ("p", PositionEmbedder(1), ["sequence_id"])],
+            "Part 'pre' is 'passthrough': EmbeddingSum adds embeddings",
+        ),
+        (
+            [("none", None, ["item"]), ("p", PositionEmbedder(1), ["sequence_id"])],
+            "Part 'none' is None",
+        ),
+    ],
+)
+def test_parts_that_cannot_be_added_are_refused(event_log, parts, match):
+    X, _ = event_log
+    with pytest.raises(ValueError, match=match):
+        EmbeddingSum(parts).fit(X)
+
+
+@pytest.mark.parametrize("weight", [np.nan, np.inf])
+def test_weights_must_be_finite_and_are_fixed_at_fit(event_log, weight):
+    X, _ = event_log
+    with pytest.raises(ValueError, match="The weight of part 'value' must be finite"):
+        EmbeddingSum(sum_parts(), weights={"value": weight}).fit(X)
+    weights = {"value": 2.0}
+    model = EmbeddingSum(sum_parts(), weights=weights).fit(X)
+    before = model.transform(X)
+    weights["value"] = 5.0  # the caller's dict changes after fit: the model does not
+    assert_allclose(model.transform(X), before)
+    parts = [*sum_parts(), ("gone", "drop", ["item"])]
+    with pytest.raises(ValueError, match=r"weights are given for parts \['gone'\]"):
+        EmbeddingSum(parts, weights={"gone": 1.0}).fit(X)
+
+
+def test_numpy_string_column_names_are_read_as_names(event_log):
+    X, _ = event_log
+    out = make_sequence_embedder(position=np.str_("sequence_id")).fit_transform(X)
+    assert out.shape == (len(X), 16)
