@@ -136,8 +136,8 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
         Per datetime column, the fields and their widths.
     origins_ : list of numpy.datetime64
         Per datetime column, the earliest instant seen in fit (the ``trend`` origin).
-    tables_ : dict
-        ``random``: the table of each (column, field).
+    tables_ : list of dict
+        ``random``: per datetime column, the table of each field (by field name).
 
     Notes
     -----
@@ -270,7 +270,7 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
         self.period_seconds_ = self._check_periods()
         self._check_holidays()
         rng = check_random_state(self.random_state)
-        self.timezones_, self.fields_, self.origins_, self.tables_ = [], [], [], {}
+        self.timezones_, self.fields_, self.origins_, self.tables_ = [], [], [], []
         for c, j in enumerate(self.datetime_columns_):
             values, tz, missing = self._read(X, j)
             zone = self.timezone if (tz is not None and self.timezone is not None) else tz
@@ -282,12 +282,14 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
             )
             fields = self._choose_fields(local, _columns.column_names(X)[j])
             self.fields_.append(fields)
+            # Keyed by field name alone: string keys serialise everywhere (skops too).
+            self.tables_.append({})
             if self.method == "random":
                 for field, width in fields:
                     if field in encodings.NOMINAL_PERIODS:
                         size = encodings.NOMINAL_PERIODS[field]
                         table = rng.standard_normal((size, width)) / np.sqrt(width)
-                        self.tables_[(c, field)] = table
+                        self.tables_[c][field] = table
         if self.combine == "sum":
             widths = {width for fields in self.fields_ for _, width in fields}
             if len(widths) > 1:
@@ -608,7 +610,7 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
         if self.method == "timefeature":
             return encodings.time_feature(values, field, width)
         first = encodings.FIRST_VALUE.get(field, 0)
-        return self.tables_[(c, field)].take(values - first, axis=0)
+        return self.tables_[c][field].take(values - first, axis=0)
 
     def _period_features(self, instants):
         seconds = np.nan_to_num(_since_epoch(instants, "s"))

@@ -108,6 +108,12 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
         Validated in ``fit``.
     dtype : {"float64", "float32"}, default="float64"
         Output dtype (and table dtype).
+    max_table_bytes : int, default=2**30
+        Memory budget of the lookup tables (1 GiB by default): when the vocabulary
+        times ``embedding_dim`` would need more (counted in float64, as tables are
+        built), ``fit`` raises a ``MemoryError`` before allocating, naming the largest
+        column and suggesting ``max_tokens``, ``min_frequency`` or ``hashing``. None
+        removes the budget. A million tokens at ``embedding_dim=16`` take 128 MiB.
     n_threads : int, default=None
         Threads ``transform`` splits inputs of 100,000 rows or more across (the lookups
         and the gather release the GIL). None uses every available core; 1 disables
@@ -204,6 +210,7 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
             StrOptions({"float64", "float32"}),
             Options(type, {np.float64, np.float32}),
         ],
+        "max_table_bytes": [Interval(Integral, 1, None, closed="left"), None],
         "n_threads": [Interval(Integral, 1, None, closed="left"), None],
         "random_state": ["random_state"],
     }
@@ -229,6 +236,7 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
         smooth="auto",
         vectors=None,
         dtype="float64",
+        max_table_bytes=2**30,
         n_threads=None,
         random_state=None,
     ):
@@ -250,6 +258,7 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
         self.smooth = smooth
         self.vectors = vectors
         self.dtype = dtype
+        self.max_table_bytes = max_table_bytes
         self.n_threads = n_threads
         self.random_state = random_state
 
@@ -326,10 +335,31 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
             tables = [self._fit_pretrained_table(token_columns, *pretrained)]
         else:
             self._fit_vocabularies(token_columns)
+            self._check_table_budget(token_columns)
             tables = self._fit_tables(X, token_columns, y, random_state)
         self.table_offsets_ = np.cumsum([0] + [table.shape[0] for table in tables])[:-1]
         self.embeddings_ = np.vstack(tables).astype(self._dtype())
         return X, token_columns, y
+
+    def _check_table_budget(self, token_columns):
+        """Refuse, before allocating, tables larger than ``max_table_bytes``."""
+        if self.max_table_bytes is None:
+            return
+        # Tables are built in float64, whatever the output dtype.
+        n_rows = sum(n + N_SPECIAL for n in self.n_token_rows_)
+        n_bytes = n_rows * self.embedding_dim * 8
+        if n_bytes <= self.max_table_bytes:
+            return
+        largest = int(np.argmax(self.n_token_rows_))
+        names = [token_columns[c].name for c in self._table_columns(largest)]
+        raise MemoryError(
+            f"ValueEmbedder would build tables of {n_rows:,} rows x {self.embedding_dim} "
+            f"dimensions = {n_bytes / 2**30:.2f} GiB, above max_table_bytes="
+            f"{self.max_table_bytes:,} ({self.max_table_bytes / 2**30:.2f} GiB); column(s) "
+            f"{names} alone hold {self.n_token_rows_[largest]:,} tokens. Keep fewer tokens "
+            "(max_tokens=... or min_frequency=...), use method='hashing' (no table), "
+            "lower embedding_dim, or raise max_table_bytes."
+        )
 
     def _check_method_parameters(self):
         if self.method == "pretrained" and self.vectors is None:

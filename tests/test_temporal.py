@@ -151,9 +151,9 @@ def test_onehot_fixed_timefeature_and_random_methods():
     assert_allclose(gluonts[:, 1], (hour / 23 - 0.5) ** 2)
     assert_allclose(gluonts[:, 2], (day - 1) / 30 - 0.5)
     embedder = TemporalEmbedder(3, method="random", features=["hour"], random_state=0).fit(X)
-    assert_allclose(embedder.transform(X), embedder.tables_[(0, "hour")][hour])
+    assert_allclose(embedder.transform(X), embedder.tables_[0]["hour"][hour])
     again = TemporalEmbedder(3, method="random", features=["hour"], random_state=0).fit(X)
-    assert_array_equal(again.tables_[(0, "hour")], embedder.tables_[(0, "hour")])
+    assert_array_equal(again.tables_[0]["hour"], embedder.tables_[0]["hour"])
 
 
 def test_combine_sum_adds_the_fields():

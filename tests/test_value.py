@@ -729,3 +729,17 @@ def test_threaded_transform_equals_single_threaded(method):
     threaded = embedder.set_params(n_threads=3).transform(X)
     single = embedder.set_params(n_threads=1).transform(X)
     assert_array_equal(threaded, single)
+
+
+def test_tables_beyond_the_memory_budget_are_refused_before_allocating():
+    """A million distinct tokens x 256 dimensions would need 1.9 GiB of float64."""
+    X = pd.DataFrame({"item": np.arange(1_000_000, dtype=np.int64) * 7})
+    with pytest.raises(MemoryError, match=r"1,000,004 rows x 256 dimensions = 1\.91 GiB"):
+        ValueEmbedder(256).fit(X)
+    with pytest.raises(MemoryError, match=r"\['item'\] alone hold 1,000,000 tokens"):
+        ValueEmbedder(64, max_table_bytes=100 * 2**20).fit(X)
+    # Within budget: a million tokens at d=16 (128 MiB), or max_tokens, or no table.
+    assert ValueEmbedder(16).fit(X).embeddings_.shape == (1_000_004, 16)
+    capped = ValueEmbedder(256, max_tokens=1000).fit(X)
+    assert capped.embeddings_.shape == (1_000 + 4, 256)
+    assert ValueEmbedder(256, method="hashing").fit(X).transform(X[:5]).shape == (5, 256)
