@@ -59,6 +59,11 @@ class PositionEmbedder(TransformerMixin, BaseEstimator):
         ``random``: positions above ``max_position`` use its row, zeros, or raise.
     dtype : {"float64", "float32"}, default="float64"
         Output dtype.
+    max_table_bytes : int, default=2**30
+        ``random``: memory budget of the table (1 GiB by default). When
+        ``max_position`` (or the largest position seen) times ``embedding_dim`` would
+        need more, ``fit`` raises a ``MemoryError`` before allocating. None removes
+        the budget.
     n_threads : int, default=None
         Threads ``transform`` splits inputs of 100,000 rows or more across; None uses
         every available core. Results do not depend on it.
@@ -120,6 +125,7 @@ class PositionEmbedder(TransformerMixin, BaseEstimator):
             StrOptions({"float64", "float32"}),
             Options(type, {np.float64, np.float32}),
         ],
+        "max_table_bytes": [Interval(Integral, 1, None, closed="left"), None],
         "n_threads": [Interval(Integral, 1, None, closed="left"), None],
         "random_state": ["random_state"],
     }
@@ -136,6 +142,7 @@ class PositionEmbedder(TransformerMixin, BaseEstimator):
         max_position=None,
         beyond_max="clip",
         dtype="float64",
+        max_table_bytes=2**30,
         n_threads=None,
         random_state=None,
     ):
@@ -148,6 +155,7 @@ class PositionEmbedder(TransformerMixin, BaseEstimator):
         self.max_position = max_position
         self.beyond_max = beyond_max
         self.dtype = dtype
+        self.max_table_bytes = max_table_bytes
         self.n_threads = n_threads
         self.random_state = random_state
 
@@ -170,6 +178,16 @@ class PositionEmbedder(TransformerMixin, BaseEstimator):
         self.max_position_ = int(max(position.max(initial=0) for position, _ in sources))
         if self.method == "random":
             last = self.max_position if self.max_position is not None else self.max_position_
+            n_bytes = (last + 2) * self.embedding_dim * 8
+            if self.max_table_bytes is not None and n_bytes > self.max_table_bytes:
+                source = "max_position" if self.max_position is not None else "largest position"
+                raise MemoryError(
+                    f"PositionEmbedder(method='random') would build a table of {last + 2:,} "
+                    f"rows x {self.embedding_dim} dimensions = {n_bytes / 2**30:.2f} GiB "
+                    f"({source} {last:,}), above max_table_bytes={self.max_table_bytes:,}. "
+                    "Set max_position (larger positions follow beyond_max), use "
+                    "method='sinusoidal' (no table), or raise max_table_bytes."
+                )
             rng = check_random_state(self.random_state)
             table = rng.standard_normal((last + 2, self.embedding_dim))
             table /= np.sqrt(self.embedding_dim)

@@ -345,3 +345,16 @@ def test_floats_beyond_exact_integers_are_not_positions():
     X = frame(step=[0.0, 2.0**60])
     with pytest.raises(ValueError, match=r"'step' holds positions that are not whole.*1\.15"):
         PositionEmbedder(positions="from_column").fit(X)
+
+
+def test_random_table_beyond_the_memory_budget_is_refused_before_allocating():
+    """A position of 10**8 would need a 12 GiB table at d=16: refused, with the way out."""
+    X = pd.DataFrame({"p": [0, 10**8]})
+    embedder = PositionEmbedder(16, method="random", positions="from_column")
+    with pytest.raises(MemoryError, match=r"100,000,002 rows x 16 dimensions = 11\.92 GiB"):
+        embedder.fit(X)
+    with pytest.raises(MemoryError, match="largest position 100,000,000"):
+        embedder.fit(X)
+    clipped = embedder.set_params(max_position=1000).fit(X)
+    assert clipped.table_.shape == (1002, 16)
+    assert_allclose(clipped.transform(X)[1], clipped.table_[1000])
