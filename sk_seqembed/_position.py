@@ -240,6 +240,12 @@ class PositionEmbedder(TransformerMixin, BaseEstimator):
 
     def _column_positions(self, X, j):
         column = _columns.read_column(X, j)
+        if column.kind not in (_columns.INTEGER, _columns.FLOAT, _columns.NULL):
+            # What the column holds first: a datetime column with NaT is no position.
+            raise TypeError(
+                f"Column {column.name!r} holds {column.kind} values (dtype {column.dtype}); "
+                "position columns must hold non-negative integers."
+            )
         if column.missing.any():
             raise ValueError(
                 f"Input X contains NaN in column {column.name!r}: "

@@ -95,7 +95,8 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
     trend : bool, default=False
         Add the elapsed time since the earliest instant seen in fit, in days, computed in
         float64 from the values' own ticks. It needs ``dtype="float64"``: float32 would
-        round it to 21 seconds ten years on.
+        round it to 21 seconds ten years on. A column with no instant in fit (all NaT)
+        counts from 1970-01-01.
     periods : list of str or Timedelta, default=None
         Continuous-time Fourier terms ``sin/cos(2 pi t / P)`` of the elapsed time, one
         pair per period (for instance ``["7D", "365.25D"]``).
@@ -399,12 +400,28 @@ class TemporalEmbedder(TransformerMixin, BaseEstimator):
         )
 
     def _epoch(self, column):
+        """Numbers since 1970 in ``epoch_unit`` as datetime64; out of range: an error."""
         if column.kind == _columns.INTEGER:
+            nat = column.values == np.iinfo(np.int64).min
+            if (nat & ~column.missing).any():
+                raise ValueError(
+                    f"Column {column.name!r} holds {np.iinfo(np.int64).min}, numpy's NaT "
+                    "marker, which is no instant; mark missing times as missing (NaN, "
+                    "None) instead."
+                )
             return column.values.view(f"datetime64[{self.epoch_unit}]")
         _columns.check_finite(column)
         # Floats keep microseconds: far beyond float64's precision for today's epochs.
         scale = 10**6 / _TICKS_PER_SECOND[self.epoch_unit]
         ticks = np.round(np.where(column.missing, 0.0, column.values) * scale)
+        too_far = np.abs(ticks) >= 2.0**63 - 1024
+        if too_far.any():
+            example = column.values[too_far][0]
+            raise ValueError(
+                f"Column {column.name!r} holds {example:g}, out of range as a time "
+                f"since 1970 in epoch_unit={self.epoch_unit!r} (floats are read to the "
+                "microsecond, within about 292,000 years); is epoch_unit right?"
+            )
         values = ticks.astype(np.int64).view("datetime64[us]")
         return np.where(column.missing, np.datetime64("NaT"), values)
 

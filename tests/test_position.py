@@ -358,3 +358,9 @@ def test_random_table_beyond_the_memory_budget_is_refused_before_allocating():
     clipped = embedder.set_params(max_position=1000).fit(X)
     assert clipped.table_.shape == (1002, 16)
     assert_allclose(clipped.transform(X)[1], clipped.table_[1000])
+
+
+def test_a_datetime_position_column_is_refused_for_what_it_holds_even_with_nat():
+    X = pd.DataFrame({"step": pd.to_datetime(["2024-01-01", None])})
+    with pytest.raises(TypeError, match="Column 'step' holds datetime values"):
+        PositionEmbedder(positions="from_column").fit(X)

@@ -443,3 +443,18 @@ def test_output_is_column_major():
     X = pd.DataFrame({"when": pd.date_range("2024-01-01", periods=10, freq="h")})
     out = TemporalEmbedder(trend=True).fit_transform(X)
     assert out.flags.f_contiguous
+
+
+@pytest.mark.parametrize(
+    "values, match",
+    [
+        (np.array([1.7e18, 1.7e9]), r"1\.7e\+18, out of range as a time since 1970"),
+        (np.array([-(2**63), 3600]), "numpy's NaT marker, which is no instant"),
+    ],
+    ids=["float-overflow", "int-nat-marker"],
+)
+def test_epoch_numbers_that_are_no_instant_are_refused_by_column(values, match):
+    """Not a silent 1970-01-01: the column and the value are named."""
+    X = pd.DataFrame({"t": values})
+    with pytest.raises(ValueError, match=f"Column 't' holds .*{match}"):
+        TemporalEmbedder(features=["year"], epoch_unit="s").fit(X)
