@@ -30,8 +30,6 @@ UNSUPPORTED = "unsupported"
 KINDS = (INTEGER, STRING, BOOLEAN, FLOAT, DATETIME, NULL, UNSUPPORTED)
 
 _INT64_MAX = np.iinfo(np.int64).max
-# Floats hold every integer exactly up to 2**53; beyond, 1.0-steps are not representable.
-_MAX_EXACT_FLOAT = 2.0**53
 # What a missing entry holds in ``Column.values``, by kind.
 _FILLERS = {
     INTEGER: 0,
@@ -115,6 +113,17 @@ def check_input(estimator, X, *, reset):
             ensure_all_finite=False,
             ensure_min_samples=min_samples,
         )
+    fitted = getattr(estimator, "feature_names_in_", None)
+    if not reset and fitted is not None:
+        names = column_names(X)
+        if names != list(fitted) and sorted(names) == sorted(fitted):
+            # sklearn's message alone does not say which columns moved.
+            raise ValueError(
+                "The feature names should match those that were passed during fit.\n"
+                "Feature names must be in the same order as they were in fit.\nGot "
+                f"{names}, fit saw {list(fitted)}. Select them in that order, e.g. "
+                "X[estimator.feature_names_in_]."
+            )
     validate_data(estimator, X, reset=reset, skip_check_array=True)
     n_samples, n_features = X.shape
     # Features first: a polars frame without columns also has no rows.
@@ -251,15 +260,29 @@ def check_kind(column, allowed, *, what):
     )
 
 
+def _source_float(dtype):
+    """The numpy float type a column's dtype (numpy, pandas, arrow, polars) stores."""
+    if str(dtype) in ("Float32", "float32", "float[pyarrow]"):
+        return np.float32
+    try:
+        numpy_dtype = np.dtype(getattr(dtype, "numpy_dtype", dtype))
+    except TypeError:
+        return np.float64
+    return numpy_dtype.type if numpy_dtype.kind == "f" else np.float64
+
+
 def whole_numbers(column):
     """A float column as int64 values, and its present values that are not whole numbers
-    of at most 2**53 in magnitude (the floats that hold integers exactly).
+    below 2**53 in magnitude (2**24 for float32: the floats that hold integers exactly).
 
     Returns ``(values, bad)``: ``values`` is None when ``bad`` (sorted, distinct) is
     not empty, so the caller can word the error for what the numbers mean.
     """
     present = column.values[~column.missing]
-    bad = present[(present != np.round(present)) | (np.abs(present) > _MAX_EXACT_FLOAT)]
+    # Below 2**(mantissa + 1) every integer is exact: 2**53 for float64, 2**24 float32.
+    # The limit follows the column's own dtype: values were widened to float64 on read.
+    limit = 2.0 ** (np.finfo(_source_float(column.dtype)).nmant + 1)
+    bad = present[(present != np.round(present)) | (np.abs(present) >= limit)]
     if bad.size:
         return None, np.unique(bad)
     return np.where(column.missing, 0.0, column.values).astype(np.int64), bad

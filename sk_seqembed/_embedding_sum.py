@@ -10,9 +10,10 @@ from sklearn.utils.metaestimators import _BaseComposition
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from . import _columns
+from ._params import RefuseBoolCounts
 
 
-class EmbeddingSum(TransformerMixin, _BaseComposition):
+class EmbeddingSum(RefuseBoolCounts, TransformerMixin, _BaseComposition):
     """Sum the outputs of several transformers, each applied to its own columns.
 
     Informer's ``DataEmbedding`` adds a value, a positional and a temporal embedding

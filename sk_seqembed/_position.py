@@ -9,11 +9,16 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from . import _blocks, _columns, _groups, _position_encodings
+from ._params import RefuseBoolCounts
 
 _SCALAR_FEATURES = ("position", "reverse_position", "group_length", "fraction")
 
 
-class PositionEmbedder(TransformerMixin, BaseEstimator):
+# Positions from a column stay below this: float64 holds every integer up to it.
+_MAX_POSITION = 2**53
+
+
+class PositionEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
     """Encode each row's position in its sequence: sinusoidal, random, scalar or decay.
 
     The received columns say where positions come from (see ``positions``); inside a
@@ -265,6 +270,12 @@ class PositionEmbedder(TransformerMixin, BaseEstimator):
             raise TypeError(
                 f"Column {column.name!r} holds {column.kind} values (dtype {column.dtype}); "
                 "position columns must hold non-negative integers."
+            )
+        elif values.size and values.max() >= _MAX_POSITION:
+            # Encodings compute in float64, where larger integers collide (2**62 + 1).
+            raise ValueError(
+                f"Column {column.name!r} holds positions up to {int(values.max()):,}, "
+                f"beyond 2**53 = {_MAX_POSITION:,}: float64 cannot tell such positions apart."
             )
         if values.size and values.min() < 0:
             negative = np.unique(values[values < 0])[:5].tolist()

@@ -24,6 +24,15 @@ def sinusoid_rates(dim, base):
     return base ** (-2.0 * (np.arange(dim) // 2) / dim)
 
 
+def _shifted_sin_cos(angles, dim):
+    """sin and cos of ``angles + phase_j``, where the phase is pi/2 on odd columns (so
+    they hold cosines), without adding pi/2 to the angles: a large angle would round it
+    away, and cos(10**14) would come out as sin(10**14 + 1.5625)."""
+    sin, cos = np.sin(angles), np.cos(angles)
+    odd = np.arange(dim) % 2 == 1
+    return np.where(odd, cos, sin), np.where(odd, -sin, cos)
+
+
 def sinusoidal_rows(start, count, dim, base, *, out=None):
     """Sinusoidal rows for positions ``start, start + 1, ...`` (``count`` of them).
 
@@ -31,22 +40,21 @@ def sinusoidal_rows(start, count, dim, base, *, out=None):
     ``j``. Written into ``out`` (shape ``(count, dim)``, any float dtype) if given.
     """
     rates = sinusoid_rates(dim, base)
-    # cos(x) = sin(x + pi/2): one formula for both column parities.
-    phases = np.where(np.arange(dim) % 2 == 0, 0.0, np.pi / 2)
     out = np.empty((count, dim)) if out is None else out
     if count <= BLOCK:
         positions = start + np.arange(count, dtype=np.float64)
-        out[:] = np.sin(positions[:, None] * rates + phases)
+        out[:] = _shifted_sin_cos(positions[:, None] * rates, dim)[0]
         return out
     offsets = np.arange(BLOCK, dtype=np.float64)[:, None] * rates
     cos_offsets, sin_offsets = np.cos(offsets), np.sin(offsets)
     for first in range(0, count, BLOCK):
-        # sin(a + b) = sin(a) cos(b) + cos(a) sin(b), with a the block's first angle.
-        angle = (start + first) * rates + phases
+        # sin(a + b) = sin(a) cos(b) + cos(a) sin(b), with a the block's first angle
+        # (plus the column's phase).
+        sin_start, cos_start = _shifted_sin_cos((start + first) * rates, dim)
         rows = min(BLOCK, count - first)
         block = out[first : first + rows]
-        np.multiply(cos_offsets[:rows], np.sin(angle), out=block)
-        block += sin_offsets[:rows] * np.cos(angle)
+        np.multiply(cos_offsets[:rows], sin_start, out=block)
+        block += sin_offsets[:rows] * cos_start
     return out
 
 
@@ -92,10 +100,8 @@ def sinusoidal_at(positions, dim, base, out):
     block-start row and an offset row, from two small tables.
     """
     rates = sinusoid_rates(dim, base)
-    phases = np.where(np.arange(dim) % 2 == 0, 0.0, np.pi / 2)
     starts, q, r = _split(positions)
-    start_angles = starts[:, None] * rates + phases
-    sin_start, cos_start = np.sin(start_angles), np.cos(start_angles)
+    sin_start, cos_start = _shifted_sin_cos(starts[:, None] * rates, dim)
     offsets = np.arange(BLOCK)[:, None] * rates
     cos_offset, sin_offset = np.cos(offsets), np.sin(offsets)
     for first in range(0, positions.size, BLOCK):

@@ -11,6 +11,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import _blocks, _calendar, _columns, _groups
 from . import _temporal_encodings as encodings
+from ._params import RefuseBoolCounts
 
 CYCLIC_FIELDS = (
     "second",
@@ -51,7 +52,7 @@ _TICKS_PER_SECOND = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}
 _SUB_BLOCK = 65_536
 
 
-class TemporalEmbedder(TransformerMixin, BaseEstimator):
+class TemporalEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
     """Encode datetime columns as calendar fields that wrap where their cycles do.
 
     Every received column (except ``group_columns``) is a datetime column: pandas

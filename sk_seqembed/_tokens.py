@@ -92,7 +92,7 @@ def _integral_floats(column):
         raise ValueError(
             f"Column {column.name!r} holds floats that are not integer token IDs, e.g. "
             f"{_preview(bad)}. Cast token IDs to int or str; floats are only "
-            "accepted when every value is a whole number below 2**53."
+            "accepted when every value is a whole number below 2**53 (2**24 for float32)."
         )
     return TokenColumn(column.name, _columns.INTEGER, values, column.missing)
 

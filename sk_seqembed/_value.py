@@ -12,13 +12,14 @@ from sklearn.utils._param_validation import Interval, Options, RealNotInt, StrOp
 from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d
 
 from . import _blocks, _columns, _cooccurrence, _groups, _hashing, _target_encoding, _tokens
+from ._params import RefuseBoolCounts
 
 # Each table ends with these special rows, after one row per vocabulary token.
 INFREQUENT, MISSING, UNKNOWN, ZEROS = range(4)
 N_SPECIAL = 4
 
 
-class ValueEmbedder(TransformerMixin, BaseEstimator):
+class ValueEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
     """Embed token-ID columns as dense vectors, one lookup table per column.
 
     Every input column (except ``group_columns``) is a token column: integers of any
@@ -156,8 +157,9 @@ class ValueEmbedder(TransformerMixin, BaseEstimator):
     -----
     - Kinds never collide: booleans, integers and strings are different tokens, so
       ``True``, ``1`` and ``"1"`` get different vectors. Floats are accepted as integer
-      tokens only when every value is a whole number below 2**53 (``1.0`` is ``1``);
-      ``1.5`` raises. Object columns mixing kinds raise a ``TypeError``.
+      tokens only when every value is a whole number below 2**53 (2**24 for float32;
+      ``1.0`` is ``1``); ``1.5`` raises. Object columns mixing kinds raise a
+      ``TypeError``.
     - Integer tokens may take any int64 value; tables are sized by the number of
       distinct tokens, never by the largest id.
     - Missing tokens follow ``handle_missing`` and unseen tokens ``handle_unknown``

@@ -9,6 +9,7 @@ import inspect
 import numpy as np
 import pytest
 from sklearn.base import BaseEstimator, clone
+from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.estimator_checks import (
     check_dataframe_column_names_consistency,
     check_get_feature_names_out_error,
@@ -179,3 +180,12 @@ def test_every_public_name_is_documented():
         assert hasattr(sk_seqembed, name), name
     for cls in public_estimators():
         assert "Examples\n    --------" in cls.__doc__, cls.__name__
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS[:4], ids=lambda e: type(e).__name__)
+def test_count_parameters_refuse_booleans(estimator):
+    """sklearn's Interval(Integral) admits True (bool is an int): ours refuse it."""
+    estimator = clone(estimator).set_params(embedding_dim=True)
+    X = np.array([[1, 2], [3, 4]])
+    with pytest.raises(InvalidParameterError, match="'embedding_dim' .* not a boolean"):
+        estimator.fit(X)

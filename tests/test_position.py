@@ -364,3 +364,20 @@ def test_a_datetime_position_column_is_refused_for_what_it_holds_even_with_nat()
     X = pd.DataFrame({"step": pd.to_datetime(["2024-01-01", None])})
     with pytest.raises(TypeError, match="Column 'step' holds datetime values"):
         PositionEmbedder(positions="from_column").fit(X)
+
+
+@pytest.mark.parametrize("position", [10**12, 10**14, 2**53 - 1])
+def test_cosines_of_large_positions_follow_the_formula(position):
+    """cos(p), not sin(p + pi/2) rounded: at 10**14 the two differ by 1.6e-3."""
+    X = pd.DataFrame({"p": [position]})
+    out = PositionEmbedder(2, positions="from_column").fit_transform(X)[0]
+    assert_allclose(out, [math.sin(position), math.cos(position)], atol=1e-12)
+
+
+@pytest.mark.parametrize("position", [2**53, 2**62 + 1, 2**63 - 1])
+def test_integer_positions_float64_cannot_tell_apart_are_refused(position):
+    X = pd.DataFrame({"p": np.array([0, position], dtype=np.int64)})
+    with pytest.raises(
+        ValueError, match="Column 'p' holds positions up to .* beyond 2\\*\\*53"
+    ):
+        PositionEmbedder(method="scalar", positions="from_column").fit(X)

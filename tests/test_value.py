@@ -743,3 +743,12 @@ def test_tables_beyond_the_memory_budget_are_refused_before_allocating():
     capped = ValueEmbedder(256, max_tokens=1000).fit(X)
     assert capped.embeddings_.shape == (1_000 + 4, 256)
     assert ValueEmbedder(256, method="hashing").fit(X).transform(X[:5]).shape == (5, 256)
+
+
+def test_float32_tokens_beyond_two_to_the_24_are_refused():
+    """float32 16777217 arrives as 16777216: it cannot name a token exactly."""
+    X = pd.DataFrame({"t": np.array([1.0, 16_777_217.0], dtype=np.float32)})
+    with pytest.raises(ValueError, match="16777216"):
+        ValueEmbedder().fit(X)
+    exact = pd.DataFrame({"t": np.array([1.0, 16_777_215.0], dtype=np.float32)})
+    assert ValueEmbedder().fit(exact).vocabularies_[0].tolist() == [1, 16_777_215]
