@@ -139,6 +139,18 @@ def check_input(estimator, X, *, reset):
     return X
 
 
+def as_table_selection(columns):
+    """A ColumnTransformer selection that always hands its transformer a table.
+
+    A single name or position would select a 1-D Series, which our estimators refuse:
+    it becomes a one-column list (numpy scalars as Python ones). Other selections
+    (lists, slices, masks, callables) are returned as they are.
+    """
+    if isinstance(columns, (str, Integral)):
+        return [columns.item() if hasattr(columns, "item") else columns]
+    return columns
+
+
 def column_names(X):
     """Labels of the columns of ``X`` as strings; ``x0, x1, ...`` for arrays."""
     if is_dataframe(X):

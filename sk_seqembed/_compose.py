@@ -1,9 +1,8 @@
 """make_sequence_embedder: the three embedders side by side in a ColumnTransformer."""
 
-from numbers import Integral
-
 from sklearn.compose import ColumnTransformer
 
+from . import _columns
 from ._position import PositionEmbedder
 from ._temporal import TemporalEmbedder
 from ._value import ValueEmbedder
@@ -95,9 +94,7 @@ def make_sequence_embedder(
                     f"pass the columns as {name}=..."
                 )
             continue
-        if isinstance(columns, (str, Integral)):
-            # A single name would hand the embedder a 1-D Series; embedders take tables.
-            columns = [columns.item() if hasattr(columns, "item") else columns]
+        columns = _columns.as_table_selection(columns)
         transformers.append((name, default() if embedder is None else embedder, columns))
     if not transformers:
         raise ValueError(

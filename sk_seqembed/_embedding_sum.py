@@ -146,9 +146,7 @@ class EmbeddingSum(RefuseBoolCounts, TransformerMixin, _BaseComposition):
                             if key == "embedding_dim" or key.endswith("__embedding_dim")
                         }
                     )
-            if isinstance(columns, (str, Integral)):
-                # A single name would hand the part a 1-D Series; parts take tables.
-                columns = [columns.item() if hasattr(columns, "item") else columns]
+            columns = _columns.as_table_selection(columns)
             parts.append((name, transformer, columns))
         self.weights_ = self._check_weights(names)
         column_transformer = ColumnTransformer(
