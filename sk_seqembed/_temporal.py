@@ -398,6 +398,7 @@ class TemporalEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         raise TypeError(
             f"Column {column.name!r} has dtype {column.dtype} ({column.kind}); datetime "
             "columns must hold datetimes (or numbers, with epoch_unit set)."
+            + _conversion_hint(column.dtype)
         )
 
     def _epoch(self, column):
@@ -750,6 +751,19 @@ def _since_epoch(values, unit):
     ticks_per_unit = np.timedelta64(1, unit) / np.timedelta64(1, value_unit)
     elapsed = values.view(np.int64) / ticks_per_unit
     return np.where(np.isnat(values), np.nan, elapsed)
+
+
+def _conversion_hint(dtype):
+    """How to turn a column of periods or durations into instants, if it holds them."""
+    text = str(dtype).lower()
+    if text.startswith("period"):
+        return " Periods become instants with .dt.to_timestamp() (their start)."
+    if text.startswith(("timedelta", "duration")):
+        return (
+            " A duration is no instant: add it to a start time (start + duration), or "
+            "pass it as a number of seconds with epoch_unit='s'."
+        )
+    return ""
 
 
 class _HourlyOffsets:

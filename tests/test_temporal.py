@@ -458,3 +458,17 @@ def test_epoch_numbers_that_are_no_instant_are_refused_by_column(values, match):
     X = pd.DataFrame({"t": values})
     with pytest.raises(ValueError, match=f"Column 't' holds .*{match}"):
         TemporalEmbedder(features=["year"], epoch_unit="s").fit(X)
+
+
+@pytest.mark.parametrize(
+    "column, hint",
+    [
+        (pd.period_range("2024-01", periods=3, freq="M"), r"\.dt\.to_timestamp\(\)"),
+        (pd.to_timedelta([1, 2, 3], "h"), "A duration is no instant: add it to a start"),
+    ],
+    ids=["period", "timedelta"],
+)
+def test_periods_and_durations_are_refused_with_the_conversion_to_use(column, hint):
+    X = pd.DataFrame({"t": column})
+    with pytest.raises(TypeError, match=f"Column 't' has dtype .*{hint}"):
+        TemporalEmbedder().fit(X)
