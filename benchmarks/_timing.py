@@ -53,3 +53,13 @@ def against_write_floors(transform, repeat=15):
             call()
             best[k] = min(best[k], time.perf_counter() - start)
     return (*best, out)
+
+
+def against_floor_columns(ours, bare, fresh, n_rows):
+    """The table columns every speed benchmark prints for ``against_write_floors``."""
+    return {
+        "ours ns/row": 1e9 * ours / n_rows,
+        "bare write ns/row": 1e9 * bare / n_rows,
+        "x bare write": ours / bare,
+        "x fresh write": ours / fresh,
+    }

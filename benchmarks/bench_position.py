@@ -18,7 +18,7 @@ import argparse
 
 import numpy as np
 import pandas as pd
-from _timing import against_write_floors, best_time, peak_memory
+from _timing import against_floor_columns, against_write_floors, best_time, peak_memory
 
 from sk_seqembed import PositionEmbedder
 
@@ -56,10 +56,7 @@ def measure(X, layout, dim):
     return {
         "groups": layout,
         "d": dim,
-        "ours ns/row": 1e9 * ours / n_rows,
-        "bare write ns/row": 1e9 * bare / n_rows,
-        "x bare write": ours / bare,
-        "x fresh write": ours / fresh,
+        **against_floor_columns(ours, bare, fresh, n_rows),
         "pandas ns/row": 1e9 * peer / n_rows,
         "x pandas": ours / peer,
         "seed loop ns/row": 1e9 * seed / n_rows,

@@ -18,7 +18,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from _timing import against_write_floors, best_time, peak_memory
+from _timing import against_floor_columns, against_write_floors, best_time, peak_memory
 
 from sk_seqembed import TemporalEmbedder
 
@@ -82,10 +82,7 @@ def measure(frame, label):
     peak = peak_memory(lambda: embedder.transform(frame))
     row = {
         "timestamps": label,
-        "ours ns/row": 1e9 * ours / n_rows,
-        "bare write ns/row": 1e9 * bare / n_rows,
-        "x bare write": ours / bare,
-        "x fresh write": ours / fresh,
+        **against_floor_columns(ours, bare, fresh, n_rows),
         "peak mem / output": peak / out.nbytes,
     }
     with warnings.catch_warnings():

@@ -25,7 +25,7 @@ import time
 
 import numpy as np
 import pandas as pd
-from _timing import against_write_floors, best_time, peak_memory
+from _timing import against_floor_columns, against_write_floors, best_time, peak_memory
 from sklearn.preprocessing import OneHotEncoder
 
 from sk_seqembed import ValueEmbedder
@@ -61,10 +61,7 @@ def measure(X, dim, dtype):
     return {
         "d": dim,
         "dtype": dtype,
-        "ours ns/row": 1e9 * ours / n_rows,
-        "bare write ns/row": 1e9 * bare / n_rows,
-        "x bare write": ours / bare,
-        "x fresh write": ours / fresh,
+        **against_floor_columns(ours, bare, fresh, n_rows),
         "get_indexer+take ns/row": 1e9 * peer / n_rows,
         "onehot@table ns/row": 1e9 * onehot / n_rows,
         "seed loop ns/row": 1e9 * seed / n_rows,
