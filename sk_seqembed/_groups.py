@@ -194,3 +194,69 @@ def _differs_from_previous(column):
         differs = values[1:] != values[:-1]
     both_missing = missing[1:] & missing[:-1]
     return np.where(both_missing, False, differs | (missing[1:] != missing[:-1]))
+
+
+# --- keys across chunks ---------------------------------------------------------------
+
+
+def group_table(X, columns):
+    """Group codes by first appearance, and the distinct keys as comparable rows.
+
+    Unlike :func:`group_codes`, the keys come back as a DataFrame whose rows compare equal
+    across frames (missing keys as a flag beside a placeholder), so statistics of chunks
+    of one table (dask partitions) can be matched group by group.
+
+    Returns
+    -------
+    codes : ndarray of int64, shape (n_rows,)
+        Group ``k`` is the ``k``-th distinct key to appear.
+    keys : DataFrame
+        One row per group, in code order.
+    """
+    frame = {}
+    for j in columns:
+        column = _columns.read_column(X, j, arrow_strings=True)
+        _columns.check_kind(column, _KEY_KINDS, what="group columns")
+        frame[f"missing{j}"] = column.missing
+        frame[f"key{j}"] = _comparable_values(column)
+    frame = pd.DataFrame(frame)
+    codes = frame.groupby(list(frame.columns), sort=False).ngroup().to_numpy(np.int64)
+    _, firsts = np.unique(codes, return_index=True)
+    return codes, frame.iloc[firsts].reset_index(drop=True)
+
+
+def _comparable_values(column):
+    """Key values with missing entries replaced by a placeholder of the same type."""
+    if column.kind == _columns.NULL:
+        return np.zeros(column.missing.size, dtype=np.int64)
+    if column.kind == _columns.STRING:
+        return pd.arrays.ArrowExtensionArray(pc.fill_null(column.values, ""))
+    values = column.values
+    if column.kind == _columns.DATETIME:
+        values = values.view(np.int64)
+    elif column.kind == _columns.BOOLEAN:
+        values = values.astype(np.int64)
+    # +0.0 makes -0.0 and 0.0 one key, as pandas' factorize does.
+    return np.where(column.missing, 0, values) + (0.0 if column.kind == _columns.FLOAT else 0)
+
+
+def across_chunks(tables):
+    """Stack the per-chunk ``(keys, statistics)`` tables with each group's overall code.
+
+    Returns
+    -------
+    chunk_bounds : ndarray of int
+        Rows ``chunk_bounds[i]:chunk_bounds[i + 1]`` of the stack are chunk ``i``'s groups.
+    codes : ndarray of int64
+        The overall group of each stacked row, numbered by first appearance.
+    """
+    sizes = [len(keys) for keys, _ in tables]
+    keys = pd.concat([keys for keys, _ in tables], ignore_index=True)
+    for name in keys.columns[1::2]:
+        if keys[name].dtype == object:
+            # Chunks read the column as different kinds (an all-missing chunk has no
+            # kind): their placeholders differ, so missing keys become one None.
+            keys[name] = keys[name].where(~keys["missing" + name[3:]].to_numpy(), None)
+    grouped = keys.groupby(list(keys.columns), sort=False, dropna=False)
+    codes = grouped.ngroup().to_numpy(np.int64)
+    return np.cumsum([0] + sizes), codes

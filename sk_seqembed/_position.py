@@ -3,12 +3,13 @@
 from numbers import Integral, Real
 
 import numpy as np
+import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from . import _blocks, _columns, _groups, _position_encodings
+from . import _blocks, _columns, _groups, _position_encodings, _reduction
 from ._params import RefuseBoolCounts
 
 _SCALAR_FEATURES = ("position", "reverse_position", "group_length", "fraction")
@@ -179,8 +180,13 @@ class PositionEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         self : PositionEmbedder
         """
         X = _columns.check_input(self, X, reset=True)
-        sources = self._positions(X)
-        self.max_position_ = int(max(position.max(initial=0) for position, _ in sources))
+        _reduction.fit_in_memory(self._fit_steps(), X)
+        return self
+
+    def _fit_steps(self):
+        """The fit as reduction steps over chunks of rows (see ``_reduction``)."""
+        statistics = yield _reduction.Reduction(self._chunk_statistics, _reduction.concatenate)
+        self.max_position_ = self._largest_position(statistics)
         if self.method == "random":
             last = self.max_position if self.max_position is not None else self.max_position_
             n_bytes = (last + 2) * self.embedding_dim * 8
@@ -198,7 +204,47 @@ class PositionEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
             table /= np.sqrt(self.embedding_dim)
             table[-1] = 0.0  # the row for positions beyond_max="zeros" sends away
             self.table_ = table.astype(self.dtype)
-        return self
+
+    # --- chunks of one table (dask partitions) --------------------------------------
+
+    def _chunk_statistics(self, X, y=None):
+        """What positions in a chunk depend on outside it: its groups and their sizes,
+        its row count, or its largest position per column (checked on the way)."""
+        if self.positions == "within_group":
+            codes, keys = _groups.group_table(X, range(self.n_features_in_))
+            return [(keys, np.bincount(codes, minlength=len(keys)))]
+        if self.positions == "global":
+            return [X.shape[0]]
+        columns = range(self.n_features_in_)
+        return [[int(self._column_positions(X, j)[0].max(initial=-1)) + 1 for j in columns]]
+
+    def _largest_position(self, statistics):
+        if self.positions == "within_group":
+            _, codes = _groups.across_chunks(statistics)
+            sizes = np.bincount(codes, weights=np.concatenate([n for _, n in statistics]))
+            return int(sizes.max(initial=1)) - 1
+        if self.positions == "global":
+            return max(sum(statistics) - 1, 0)
+        return max(max(max(chunk) for chunk in statistics) - 1, 0)
+
+    def _chunk_contexts(self, statistics):
+        """For each chunk, what its positions need from the chunks before and after it:
+        (rows of each of its groups in earlier chunks, each group's size), (its first
+        row's index, the row count), or each column's largest position plus one."""
+        if self.positions == "within_group":
+            bounds, codes = _groups.across_chunks(statistics)
+            counts = np.concatenate([n for _, n in statistics]).astype(np.int64)
+            sizes = np.bincount(codes, weights=counts).astype(np.int64)
+            earlier = pd.Series(counts).groupby(codes).cumsum().to_numpy() - counts
+            return [
+                (earlier[a:b], sizes[codes[a:b]])
+                for a, b in zip(bounds[:-1], bounds[1:], strict=True)
+            ]
+        if self.positions == "global":
+            starts = np.cumsum([0] + statistics)
+            return [(int(start), int(starts[-1])) for start in starts[:-1]]
+        lengths = np.max(statistics, axis=0)
+        return [lengths] * len(statistics)
 
     def transform(self, X):
         """Position features of every row of ``X``, computed on ``X`` itself.
@@ -213,35 +259,51 @@ class PositionEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = _columns.check_input(self, X, reset=False)
-        sources = self._positions(X)
+        # Set by sk_seqembed.dask on a copy per partition: the partition's place in the
+        # whole table, so positions count across partitions.
+        context = getattr(self, "_chunk_context", None)
+        sources = self._positions(X, context)
         n_samples = X.shape[0]
         width = self._width()
         out = np.empty((n_samples, width * len(sources)), dtype=self.dtype)
         names = self._source_names(_columns.output_prefixes(self))
         for k, (position, length) in enumerate(sources):
-            self._encode(position, length, out[:, k * width : (k + 1) * width], names[k])
+            block = out[:, k * width : (k + 1) * width]
+            self._encode(position, length, block, names[k], from_zero=context is None)
         return out
 
     # --- positions ------------------------------------------------------------------
 
-    def _positions(self, X):
+    def _positions(self, X, context=None):
         """(position, group length) int64 arrays, one pair per position source.
 
-        Group lengths are only computed when used (reverse, scalar); else None.
+        Group lengths are only computed when used (reverse, scalar); else None. A
+        ``context`` (see ``_chunk_contexts``) places ``X`` in a larger table.
         """
         n_samples = X.shape[0]
         if self.positions == "global":
-            everything = np.full(n_samples, n_samples, dtype=np.int64)
-            return [(np.arange(n_samples, dtype=np.int64), everything)]
+            start, total = (0, n_samples) if context is None else context
+            everything = np.full(n_samples, total, dtype=np.int64)
+            return [(np.arange(start, start + n_samples, dtype=np.int64), everything)]
         if self.positions == "within_group":
             columns = range(self.n_features_in_)
             with_length = self.reverse or self.method == "scalar"
-            return [
-                _groups.positions_within_groups(
-                    X, columns, self.n_threads, with_length=with_length
-                )
+            position, length = _groups.positions_within_groups(
+                X, columns, self.n_threads, with_length=with_length and context is None
+            )
+            if context is not None:
+                codes, _ = _groups.group_table(X, columns)
+                earlier, sizes = context
+                position = position + earlier[codes]
+                length = sizes[codes]
+            return [(position, length)]
+        sources = [self._column_positions(X, j) for j in range(self.n_features_in_)]
+        if context is not None:
+            sources = [
+                (position, np.full(position.size, length))
+                for (position, _), length in zip(sources, context, strict=True)
             ]
-        return [self._column_positions(X, j) for j in range(self.n_features_in_)]
+        return sources
 
     def _column_positions(self, X, j):
         column = _columns.read_column(X, j)
@@ -290,13 +352,15 @@ class PositionEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
     def _width(self):
         return len(_SCALAR_FEATURES) if self.method == "scalar" else self.embedding_dim
 
-    def _encode(self, position, length, out, source):
+    def _encode(self, position, length, out, source, *, from_zero=True):
         if self.method == "scalar":
             self._scalar(position, length, out)
             return
         if self.reverse:
             position = length - 1 - position
-        is_global = self.positions == "global" and self.method in ("sinusoidal", "decay")
+        is_global = (
+            from_zero and self.positions == "global" and self.method in ("sinusoidal", "decay")
+        )
         if is_global:
             self._global_rows(position.size, out)
             return

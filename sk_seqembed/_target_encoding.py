@@ -12,8 +12,35 @@ import numpy as np
 
 
 def target_thresholds(y, dim):
-    """Quantiles of ``y`` at levels ``1/(d+1), ..., d/(d+1)``."""
-    return np.quantile(y, np.arange(1, dim + 1) / (dim + 1))
+    """Quantiles of ``y`` at levels ``1/(d+1), ..., d/(d+1)`` (numpy's "linear")."""
+    low, high, fraction = threshold_ranks(y.size, dim)
+    ranks = np.union1d(low, high)
+    return interpolate_ranks(ranks, np.partition(y, ranks)[ranks], low, high, fraction)
+
+
+def threshold_ranks(n_samples, dim):
+    """The two sorted-order ranks each threshold lies between, and how far between.
+
+    Written out rather than left to ``np.quantile`` so that a fit over chunks, which
+    finds the values at these ranks without sorting ``y`` in one place, computes
+    exactly the same thresholds.
+    """
+    levels = np.arange(1, dim + 1) / (dim + 1)
+    virtual = levels * (n_samples - 1)
+    low = np.floor(virtual).astype(np.intp)
+    return low, np.minimum(low + 1, n_samples - 1), virtual - low
+
+
+def interpolate_ranks(ranks, values, low, high, fraction):
+    """Thresholds from the ``values`` of ``y`` at sorted ``ranks``.
+
+    Linear interpolation computed from the nearer end, as numpy does, so a fraction of
+    1 gives the upper value exactly.
+    """
+    below = values[np.searchsorted(ranks, low)]
+    above = values[np.searchsorted(ranks, high)]
+    step = above - below
+    return np.where(fraction >= 0.5, above - step * (1 - fraction), below + step * fraction)
 
 
 def cdf_counts(codes, y, thresholds, n_rows):

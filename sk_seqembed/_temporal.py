@@ -9,7 +9,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from . import _blocks, _calendar, _columns, _groups
+from . import _blocks, _calendar, _columns, _groups, _reduction
 from . import _temporal_encodings as encodings
 from ._params import RefuseBoolCounts
 
@@ -248,6 +248,11 @@ class TemporalEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         self : TemporalEmbedder
         """
         X = _columns.check_input(self, X, reset=True)
+        _reduction.fit_in_memory(self._fit_steps(), X)
+        return self
+
+    def _fit_steps(self):
+        """Zones, fields, origins and tables from per-chunk statistics (``_reduction``)."""
         self.group_columns_ = _columns.resolve_columns(
             self, self.group_columns, parameter="group_columns"
         )
@@ -271,18 +276,17 @@ class TemporalEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
             )
         self.period_seconds_ = self._check_periods()
         self._check_holidays()
+        statistics = yield _reduction.Reduction(self._chunk_statistics, _merge_statistics)
         rng = check_random_state(self.random_state)
         self.timezones_, self.fields_, self.origins_, self.tables_ = [], [], [], []
-        for c, j in enumerate(self.datetime_columns_):
-            values, tz, missing = self._read(X, j)
+        names = _columns.output_prefixes(self)
+        for c, column in enumerate(statistics):
+            tz = column["tz"]
             zone = self.timezone if (tz is not None and self.timezone is not None) else tz
             self.timezones_.append(zone)
-            present = values[~missing]
-            self.origins_.append(present.min() if present.size else np.datetime64(0, "s"))
-            local = _calendar.Calendar(
-                _calendar.wall_clock(present, tz, zone if tz is not None else None)
-            )
-            fields = self._choose_fields(local, _columns.column_names(X)[j])
+            origin = column["origin"]
+            self.origins_.append(origin if origin is not None else np.datetime64(0, "s"))
+            fields = self._choose_fields(column["ranges"], names[self.datetime_columns_[c]])
             self.fields_.append(fields)
             # Keyed by field name alone: string keys serialise everywhere (skops too).
             self.tables_.append({})
@@ -299,7 +303,66 @@ class TemporalEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
                     f"combine='sum' adds the fields' features, so they need one width; got "
                     f"widths {sorted(widths)} (year, weekend and holidays have width 1)."
                 )
-        return self
+
+    def _chunk_statistics(self, X, y=None):
+        """Per datetime column of a chunk: its zone, earliest instant and, for
+        ``features="auto"``, each candidate field's range (all checked on the way)."""
+        statistics = []
+        for j in self.datetime_columns_:
+            values, tz, missing = self._read(X, j)
+            present = values[~missing]
+            ranges = {}
+            if isinstance(self.features, str) and present.size:
+                zone = self.timezone if (tz is not None and self.timezone is not None) else tz
+                calendar = _calendar.Calendar(
+                    _calendar.wall_clock(present, tz, zone if tz is not None else None)
+                )
+                for field in _AUTO_CANDIDATES:
+                    values_of_field = calendar.field(field)
+                    ranges[field] = (values_of_field.min(), values_of_field.max())
+            origin = present.min() if present.size else None
+            statistics.append(
+                {"tz": tz, "present": int(present.size), "origin": origin, "ranges": ranges}
+            )
+        return statistics
+
+    def _needs_chunk_context(self):
+        return bool(self.group_columns_.size)
+
+    def _context_statistics(self, X, y=None):
+        """Per group of a chunk, each datetime column's first and last present instant
+        (seconds since 1970), for recency across chunks."""
+        codes, keys = _groups.group_table(X, self.group_columns_)
+        columns = []
+        for c in range(self.datetime_columns_.size):
+            instants, _, missing = self._local_values(X, c)
+            present = np.flatnonzero(~missing)
+            seconds = _since_epoch(instants[present], "s")
+            first = np.full(len(keys), np.nan)
+            last = np.full(len(keys), np.nan)
+            groups = codes[present]
+            _, at = np.unique(groups, return_index=True)
+            first[groups[at]] = seconds[at]
+            _, at = np.unique(groups[::-1], return_index=True)
+            last[groups[::-1][at]] = seconds[::-1][at]
+            columns.append((first, last))
+        return [(keys, columns)]
+
+    def _chunk_contexts(self, statistics):
+        """For each chunk, per column and per group: the last present instant of the
+        group in earlier chunks, and the group's first present instant overall."""
+        bounds, codes = _groups.across_chunks(statistics)
+        per_column = []
+        for c in range(self.datetime_columns_.size):
+            first = pd.Series(np.concatenate([chunk[c][0] for _, chunk in statistics]))
+            last = pd.Series(np.concatenate([chunk[c][1] for _, chunk in statistics]))
+            previous = last.groupby(codes).shift().groupby(codes).ffill().to_numpy()
+            start = first.groupby(codes).transform("first").to_numpy()
+            per_column.append((previous, start))
+        return [
+            [(previous[a:b], start[a:b]) for previous, start in per_column]
+            for a, b in zip(bounds[:-1], bounds[1:], strict=True)
+        ]
 
     def _check_holidays(self):
         """Refuse a country the ``holidays`` package does not know, at fit time."""
@@ -345,13 +408,15 @@ class TemporalEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
             raise ValueError(f"periods has the same duration twice: {list(self.periods)!r}.")
         return np.asarray(seconds)
 
-    def _choose_fields(self, calendar, name):
+    def _choose_fields(self, ranges, name):
+        """The fields and widths asked for; ``features="auto"`` keeps the candidate
+        fields whose ``ranges`` (smallest, largest value in fit) are not one value."""
         allowed = CYCLIC_FIELDS + ("year", "weekend")
         if isinstance(self.features, str):
             chosen = [
                 field
                 for field in _AUTO_CANDIDATES
-                if calendar.missing.size and np.ptp(calendar.field(field)) > 0
+                if field in ranges and ranges[field][1] > ranges[field][0]
             ] or ["dayofyear"]
             requested = {field: self.embedding_dim for field in chosen}
         elif isinstance(self.features, dict):
@@ -459,9 +524,14 @@ class TemporalEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         X = _columns.check_input(self, X, reset=False)
         widths = [self._column_width(c) for c in range(self.datetime_columns_.size)]
         out = np.empty((X.shape[0], sum(widths)), dtype=self.dtype, order="F")
-        groups = (
-            _groups.group_codes(X, self.group_columns_) if self.group_columns_.size else None
-        )
+        # Set by sk_seqembed.dask on a copy per partition: each group's instants in the
+        # partitions before, so recency runs on across partitions.
+        context = getattr(self, "_chunk_context", None)
+        groups = None
+        if context is not None:
+            groups, _ = _groups.group_table(X, self.group_columns_)
+        elif self.group_columns_.size:
+            groups = _groups.group_codes(X, self.group_columns_)
         start = 0
         for c, width in enumerate(widths):
             block = out[:, start : start + width]
@@ -478,7 +548,8 @@ class TemporalEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
                 block[:, column : column + n_periods] = self._period_features(instants)
                 column += n_periods
             if self.group_columns_.size:
-                block[:, column : column + 2] = self._recency(groups, instants, missing)
+                before = None if context is None else context[c]
+                block[:, column : column + 2] = self._recency(groups, instants, missing, before)
                 column += 2
             if missing.any():
                 block[missing, :column] = 0.0 if self.handle_missing == "zeros" else np.nan
@@ -640,8 +711,12 @@ class TemporalEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
             out[:, 2 * k], out[:, 2 * k + 1] = np.sin(angle), np.cos(angle)
         return out
 
-    def _recency(self, groups, instants, missing):
-        """Signed log1p seconds since the group's previous event and its first one."""
+    def _recency(self, groups, instants, missing, before=None):
+        """Signed log1p seconds since the group's previous event and its first one.
+
+        ``before`` (per group code: the group's last instant in earlier chunks, NaN if
+        none, and its first instant overall) continues the count across chunks.
+        """
         out = np.zeros((instants.size, 2))
         present = np.flatnonzero(~missing)
         if present.size == 0:
@@ -652,9 +727,15 @@ class TemporalEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         ordered_groups, ordered_seconds = groups[order], seconds[order]
         starts_group = np.r_[True, ordered_groups[1:] != ordered_groups[:-1]]
         previous = np.r_[ordered_seconds[:1], ordered_seconds[:-1]]
-        since_previous = np.where(starts_group, 0.0, ordered_seconds - previous)
         first_of_group = np.maximum.accumulate(np.where(starts_group, np.arange(order.size), 0))
         group_start = ordered_seconds[first_of_group]
+        if before is not None:
+            earlier, start = before[0][ordered_groups], before[1][ordered_groups]
+            # A group's first row here follows its last row in an earlier chunk, if any.
+            starts_group &= np.isnan(earlier)
+            previous = np.where(np.isnan(earlier), previous, earlier)
+            group_start = start
+        since_previous = np.where(starts_group, 0.0, ordered_seconds - previous)
         since_start = ordered_seconds - group_start
         out[present[order], 0] = np.sign(since_previous) * np.log1p(np.abs(since_previous))
         out[present[order], 1] = np.sign(since_start) * np.log1p(np.abs(since_start))
@@ -817,3 +898,31 @@ def _offsets(ticks, unit, zone):
     """The zone's UTC offset at UTC ``ticks``, in ticks (pandas' conversion)."""
     local = _calendar.wall_clock(ticks.view(f"datetime64[{unit}]"), "UTC", zone)
     return local.view(np.int64) - ticks
+
+
+def _merge_statistics(chunks):
+    """Combine the per-column statistics of chunks (see ``_chunk_statistics``)."""
+    merged = []
+    for column in zip(*chunks, strict=True):
+        present = [chunk for chunk in column if chunk["present"]]
+        zones = {str(chunk["tz"]) for chunk in present}
+        if len(zones) > 1:
+            raise ValueError(
+                f"A datetime column has different time zones in different partitions: "
+                f"{sorted(zones)}; convert it to one zone first."
+            )
+        ranges = {}
+        for chunk in present:
+            for field, (low, high) in chunk["ranges"].items():
+                seen = ranges.get(field, (low, high))
+                ranges[field] = (min(seen[0], low), max(seen[1], high))
+        origins = [chunk["origin"] for chunk in present]
+        merged.append(
+            {
+                "tz": (present or column)[0]["tz"],
+                "present": sum(chunk["present"] for chunk in column),
+                "origin": min(origins) if origins else None,
+                "ranges": ranges,
+            }
+        )
+    return merged

@@ -211,3 +211,55 @@ def preview_tokens(tokens, rows, limit=5):
         if tokens.kind == _columns.BOOLEAN:
             distinct = [bool(value) for value in distinct]
     return _preview(distinct, limit)
+
+
+@dataclass(frozen=True)
+class TokenSummary:
+    """What fitting a vocabulary needs of one token column: kind, size, token counts.
+
+    ``kind`` is None when the column holds no token (every row missing); ``vocabulary``
+    and ``counts`` are None when tokens were not counted.
+    """
+
+    name: str
+    kind: object
+    n_rows: int
+    vocabulary: object = None
+    counts: object = None
+
+
+def summarize_tokens(tokens, *, count):
+    """The :class:`TokenSummary` of a token column (counting its tokens if ``count``)."""
+    vocabulary, counts = count_tokens(tokens) if count else (None, None)
+    kind = None if tokens.missing.all() else tokens.kind
+    return TokenSummary(tokens.name, kind, len(tokens), vocabulary, counts)
+
+
+def merge_summaries(chunks):
+    """Combine the summaries of the same columns over chunks of rows (dask partitions).
+
+    A column holding tokens of one kind in a chunk and another kind in a second chunk
+    raises a ``TypeError`` naming it; chunks without any token take the others' kind.
+    """
+    merged = []
+    for column in zip(*chunks, strict=True):
+        name = column[0].name
+        kinds = sorted({summary.kind for summary in column if summary.kind is not None})
+        if len(kinds) > 1:
+            raise TypeError(
+                f"Column {name!r} holds {' tokens in some partitions and '.join(kinds)} "
+                "tokens in others; a token column must hold one kind of token. Cast it "
+                "to one dtype (e.g. .astype(str)) before fitting."
+            )
+        vocabulary = counts = None
+        if column[0].vocabulary is not None:
+            counted = [(s.vocabulary, s.counts) for s in column if s.kind is not None]
+            if counted:
+                vocabulary, counts = merge_counts(counted)
+            else:
+                vocabulary, counts = column[0].vocabulary, column[0].counts
+        n_rows = sum(summary.n_rows for summary in column)
+        merged.append(
+            TokenSummary(name, kinds[0] if kinds else None, n_rows, vocabulary, counts)
+        )
+    return merged

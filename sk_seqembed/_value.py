@@ -1,5 +1,6 @@
 """ValueEmbedder: token-ID columns to dense vectors from a lookup table."""
 
+from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
@@ -11,7 +12,16 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, RealNotInt, StrOptions
 from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d
 
-from . import _blocks, _columns, _cooccurrence, _groups, _hashing, _target_encoding, _tokens
+from . import (
+    _blocks,
+    _columns,
+    _cooccurrence,
+    _groups,
+    _hashing,
+    _reduction,
+    _target_encoding,
+    _tokens,
+)
 from ._params import RefuseBoolCounts
 
 # Each table ends with these special rows, after one row per vocabulary token.
@@ -301,16 +311,26 @@ class ValueEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         """
         if self.method != "target":
             return super().fit_transform(X, y, **fit_params)
-        X, token_columns, y = self._fit(X, y)
+        X, y = self._fit(X, y)
+        token_columns = [self._read_fitted(X, c) for c in range(self.token_columns_.size)]
         return self._cross_fitted(X, token_columns, y)
 
     def _fit(self, X, y):
-        # A refit with other parameters must not keep the previous fit's attributes.
-        for attribute in [name for name in vars(self) if name.endswith("_")]:
-            delattr(self, attribute)
         X = _columns.check_input(self, X, reset=True)
-        self._check_method_parameters()
         y = self._check_target(X, y)
+        _reduction.fit_in_memory(self._fit_steps(), X, y)
+        return X, y
+
+    def _fit_steps(self):
+        """The fit as reduction steps over chunks of rows (see ``_reduction``).
+
+        Runs after ``n_features_in_`` / ``feature_names_in_`` are set. A refit with other
+        parameters must not keep the previous fit's attributes, so they go first.
+        """
+        for attribute in [name for name in vars(self) if name.endswith("_")]:
+            if attribute not in ("n_features_in_", "feature_names_in_"):
+                delattr(self, attribute)
+        self._check_method_parameters()
         random_state = check_random_state(self.random_state)
         self.group_columns_ = _columns.resolve_columns(
             self, self.group_columns, parameter="group_columns"
@@ -321,29 +341,38 @@ class ValueEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
                 "ValueEmbedder needs at least one token column besides the group_columns "
                 f"{self.group_columns!r}."
             )
-        allow_missing = self.handle_missing != "error"
-        token_columns = [
-            _tokens.read_tokens(X, j, allow_missing=allow_missing) for j in self.token_columns_
-        ]
         pretrained = _read_pretrained(self.vectors) if self.method == "pretrained" else None
-        self.column_tables_ = self._assign_tables(token_columns)
-        token_columns = self._settle_all_missing(token_columns, pretrained)
+        summaries = yield _reduction.Reduction(self._summarize_chunk, _tokens.merge_summaries)
+        self.column_tables_ = self._assign_tables(summaries)
+        self._settle_kinds(summaries, pretrained)
         self.hash_seed_ = int(random_state.randint(np.iinfo(np.int32).max))
         if self.method == "hashing":
             self.vocabularies_ = self.infrequent_tokens_ = None
             self.embeddings_ = None
-            return X, token_columns, y
+            return
         if pretrained is not None:
-            tables = [self._fit_pretrained_table(token_columns, *pretrained)]
+            tables = [self._fit_pretrained_table(summaries, *pretrained)]
         else:
-            self._fit_vocabularies(token_columns)
-            self._check_table_budget(token_columns)
-            tables = self._fit_tables(X, token_columns, y, random_state)
+            self._fit_vocabularies(summaries)
+            self._check_table_budget(summaries)
+            tables = yield from self._fit_tables(summaries, random_state)
         self.table_offsets_ = np.cumsum([0] + [table.shape[0] for table in tables])[:-1]
         self.embeddings_ = np.vstack(tables).astype(self._dtype())
-        return X, token_columns, y
 
-    def _check_table_budget(self, token_columns):
+    def _summarize_chunk(self, X, y):
+        """Token summaries of one chunk; the target is checked here too."""
+        if self.method == "target":
+            self._check_target(X, y)
+        count = self.method not in ("hashing", "pretrained")
+        allow_missing = self.handle_missing != "error"
+        return [
+            _tokens.summarize_tokens(
+                _tokens.read_tokens(X, j, allow_missing=allow_missing), count=count
+            )
+            for j in self.token_columns_
+        ]
+
+    def _check_table_budget(self, summaries):
         """Refuse, before allocating, tables larger than ``max_table_bytes``."""
         if self.max_table_bytes is None:
             return
@@ -353,7 +382,7 @@ class ValueEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         if n_bytes <= self.max_table_bytes:
             return
         largest = int(np.argmax(self.n_token_rows_))
-        names = [token_columns[c].name for c in self._table_columns(largest)]
+        names = [summaries[c].name for c in self._table_columns(largest)]
         raise MemoryError(
             f"ValueEmbedder would build tables of {n_rows:,} rows x {self.embedding_dim} "
             f"dimensions = {n_bytes / 2**30:.2f} GiB, above max_table_bytes="
@@ -406,60 +435,65 @@ class ValueEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
     def _shares_tables(self):
         return self.shared_vocabulary or self.method == "pretrained"
 
-    def _assign_tables(self, token_columns):
+    def _assign_tables(self, summaries):
         """Table of each token column: one shared table, or one each."""
         if not self._shares_tables():
-            return np.arange(len(token_columns))
-        described = {t.name: t.kind for t in token_columns if not t.missing.all()}
+            return np.arange(len(summaries))
+        described = {s.name: s.kind for s in summaries if s.kind is not None}
         if len(set(described.values())) > 1:
             raise TypeError(
                 "Columns sharing a vocabulary must hold tokens of one kind: uniformly "
                 f"strings or numbers. Got {described}."
             )
-        return np.zeros(len(token_columns), dtype=int)
+        return np.zeros(len(summaries), dtype=int)
 
-    def _settle_all_missing(self, token_columns, pretrained):
-        """Give columns without a single token a kind, and record every column's kind.
+    def _settle_kinds(self, summaries, pretrained):
+        """Record every column's kind, giving columns without a single token one.
 
         In a shared table they take the other columns' kind (the pretrained keys' kind);
         alone, their kind is ``"null"`` and any kind of token is accepted (as unknown)
         at transform time.
         """
-        present = [t.kind for t in token_columns if not t.missing.all()]
+        present = [s.kind for s in summaries if s.kind is not None]
         if pretrained is not None:
             common = pretrained[2]
         else:
             common = present[0] if present else _columns.INTEGER
-        settled, self.token_kinds_ = [], []
-        for tokens in token_columns:
-            if not tokens.missing.all():
-                settled.append(tokens)
-                self.token_kinds_.append(tokens.kind)
-            elif self._shares_tables():
-                settled.append(_tokens.all_missing(tokens.name, common, len(tokens)))
-                self.token_kinds_.append(common)
-            else:
-                settled.append(tokens)
-                self.token_kinds_.append(_columns.NULL)
-        return settled
+        self.token_kinds_ = [
+            summary.kind
+            if summary.kind is not None
+            else (common if self._shares_tables() else _columns.NULL)
+            for summary in summaries
+        ]
 
     def _table_columns(self, table):
         return np.flatnonzero(self.column_tables_ == table)
 
-    def _fit_vocabularies(self, token_columns):
+    def _fit_vocabularies(self, summaries):
         """Vocabulary, infrequent split and token -> row map of every table."""
         self.vocabularies_, self.infrequent_tokens_, self.token_rows_ = [], [], []
         self.n_token_rows_, self.lookups_ = [], []
         for table in range(self.column_tables_.max() + 1):
-            columns = [token_columns[c] for c in self._table_columns(table)]
-            vocabulary, counts = _tokens.merge_counts(
-                [_tokens.count_tokens(t) for t in columns]
-            )
-            frequent = self._frequent(counts, n_rows=sum(len(t) for t in columns))
+            columns = self._table_columns(table)
+            kinds = [
+                self.token_kinds_[c] for c in columns if self.token_kinds_[c] != _columns.NULL
+            ]
+            kind = kinds[0] if kinds else _columns.INTEGER
+            counted = [
+                (summaries[c].vocabulary, summaries[c].counts)
+                for c in columns
+                if summaries[c].kind is not None
+            ]
+            if counted:
+                vocabulary, counts = _tokens.merge_counts(counted)
+            else:
+                vocabulary = np.empty(0, object if kind == _columns.STRING else np.int64)
+                counts = np.empty(0, np.int64)
+            n_rows = sum(summaries[c].n_rows for c in columns)
+            frequent = self._frequent(counts, n_rows=n_rows)
             n_frequent = int(frequent.sum())
             rows = np.full(vocabulary.size, n_frequent + INFREQUENT, dtype=np.intp)
             rows[frequent] = np.arange(n_frequent)
-            kind = columns[0].kind
             self.lookups_.append(_tokens.TokenLookup(vocabulary, kind))
             # Public attributes show tokens as the user wrote them (booleans as bool).
             vocabulary = _tokens.tokens_as_python(vocabulary, kind)
@@ -482,7 +516,8 @@ class ValueEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
             frequent[ranked[: self.max_tokens]] = True
         return frequent
 
-    def _fit_tables(self, X, token_columns, y, random_state):
+    def _fit_tables(self, summaries, random_state):
+        """The method's tables (a generator of reduction steps, like ``_fit_steps``)."""
         n_token_rows = self.n_token_rows_
         if self.method == "random":
             tables = [
@@ -493,11 +528,21 @@ class ValueEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
             for table, n in zip(tables, n_token_rows, strict=True):
                 table[n + ZEROS] = 0.0
         elif self.method == "cooccurrence":
-            tables = self._cooccurrence_tables(X, token_columns, n_token_rows, random_state)
+            counts = yield _reduction.Reduction(self._cooccurrence_chunk, _reduction.add)
+            tables = self._cooccurrence_tables(counts, random_state)
         else:
-            tables, self.target_thresholds_ = self._target_tables(
-                token_columns, y, n_token_rows, rows=np.arange(y.size)
+            n_samples = summaries[0].n_rows
+            low, high, fraction = _target_encoding.threshold_ranks(
+                n_samples, self.embedding_dim
             )
+            ranked = yield _reduction.OrderStatistics(np.union1d(low, high))
+            thresholds = _target_encoding.interpolate_ranks(
+                np.union1d(low, high), ranked, low, high, fraction
+            )
+            chunk = partial(self._target_chunk, thresholds)
+            below_prior, counts = yield _reduction.Reduction(chunk, _reduction.add)
+            tables = self._target_vectors(below_prior / n_samples, counts)
+            self.target_thresholds_ = thresholds
         for t, (table, n) in enumerate(zip(tables, n_token_rows, strict=True)):
             if self.infrequent_tokens_[t].size:
                 table[n + UNKNOWN] = table[n + INFREQUENT]
@@ -627,9 +672,16 @@ class ValueEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
             codes.append(rows)
         return codes
 
-    def _cooccurrence_tables(self, X, token_columns, n_token_rows, random_state):
+    def _cooccurrence_chunk(self, X, y):
+        """Co-occurrence counts of one chunk: a sparse token x context matrix per table.
+
+        Weights are integers (``window + 1 - offset`` for neighbours, ``window`` for the
+        same row): word2vec's expected weights times ``window``, a scale PMI ignores. Sums
+        of integers are exact in any order, so chunks add up to the whole table's counts.
+        """
+        token_columns = [self._read_fitted(X, c) for c in range(self.token_columns_.size)]
         codes = self._token_codes_for_fit(token_columns)
-        sizes = [n + N_SPECIAL for n in n_token_rows]
+        sizes = [n + N_SPECIAL for n in self.n_token_rows_]
         context_offsets = np.cumsum([0] + sizes)[:-1]
         n_contexts = int(sum(sizes))
         order, same_sequence = self._sequence_order(X)
@@ -648,16 +700,26 @@ class ValueEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
                 both = (rows >= 0) & (other_rows >= 0)
                 offset = context_offsets[self.column_tables_[other]]
                 triples[table].append(
-                    (rows[both], other_rows[both] + offset, np.ones(int(both.sum())))
+                    (
+                        rows[both],
+                        other_rows[both] + offset,
+                        np.full(int(both.sum()), self.window),
+                    )
                 )
-        tables = []
+        counts = []
         for table, size in enumerate(sizes):
             words, contexts, weights = (
                 np.concatenate(part) for part in zip(*triples[table], strict=True)
             )
-            counts = _cooccurrence.count_matrix(words, contexts, weights, (size, n_contexts))
+            matrix = _cooccurrence.count_matrix(words, contexts, weights, (size, n_contexts))
+            counts.append(matrix)
+        return counts
+
+    def _cooccurrence_tables(self, counts, random_state):
+        tables = []
+        for table, n in enumerate(self.n_token_rows_):
             matrix = _cooccurrence.ppmi(
-                counts, smoothing=self.context_smoothing, shift=self.shift
+                counts[table], smoothing=self.context_smoothing, shift=self.shift
             )
             vectors = _cooccurrence.svd_vectors(
                 matrix,
@@ -666,7 +728,6 @@ class ValueEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
                 normalize=self.normalize,
                 random_state=random_state,
             )
-            n = n_token_rows[table]
             vectors[n + UNKNOWN] = vectors[:n].mean(axis=0) if n else 0.0
             vectors[n + ZEROS] = 0.0
             tables.append(vectors)
@@ -682,24 +743,43 @@ class ValueEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         ordered = group[order]
         return order, lambda offset: ordered[:-offset] == ordered[offset:]
 
-    def _target_tables(self, token_columns, y, n_token_rows, rows):
-        """Shrunk CDF tables, thresholds and prior from the target of ``rows`` only."""
-        thresholds = _target_encoding.target_thresholds(y[rows], self.embedding_dim)
-        prior = (y[rows, None] <= thresholds[None, :]).mean(axis=0)
+    def _target_chunk(self, thresholds, X, y):
+        """Rows of one chunk below each threshold, overall and per token row and table."""
+        y = self._check_target(X, y)
+        token_columns = [self._read_fitted(X, c) for c in range(self.token_columns_.size)]
+        below = (y[:, None] <= thresholds[None, :]).sum(axis=0)
+        return below, self._cdf_counts(token_columns, y, thresholds, np.arange(y.size))
+
+    def _cdf_counts(self, token_columns, y, thresholds, rows):
+        """Per table, each token row's number of ``rows`` and of those below each
+        threshold."""
         codes = self._token_codes_for_fit(token_columns)
-        tables = []
-        for table, n in enumerate(n_token_rows):
+        counts = []
+        for table, n in enumerate(self.n_token_rows_):
             columns = self._table_columns(table)
             table_codes = np.concatenate([codes[c][rows] for c in columns])
             table_y = np.tile(y[rows], columns.size)
-            totals, below = _target_encoding.cdf_counts(
-                table_codes, table_y, thresholds, n + N_SPECIAL
+            counts.append(
+                _target_encoding.cdf_counts(table_codes, table_y, thresholds, n + N_SPECIAL)
             )
+        return counts
+
+    def _target_vectors(self, prior, counts):
+        """Shrunk CDF tables from per-table ``(totals, below)`` counts and the prior."""
+        tables = []
+        for (totals, below), n in zip(counts, self.n_token_rows_, strict=True):
             vectors = _target_encoding.shrunk_cdf(totals, below, prior, self.smooth)
             vectors[n + UNKNOWN] = prior
             vectors[n + ZEROS] = 0.0
             tables.append(vectors)
-        return tables, thresholds
+        return tables
+
+    def _target_tables(self, token_columns, y, rows):
+        """Shrunk CDF tables from the target of ``rows`` only (one cross-fitting fold)."""
+        thresholds = _target_encoding.target_thresholds(y[rows], self.embedding_dim)
+        prior = (y[rows, None] <= thresholds[None, :]).mean(axis=0)
+        counts = self._cdf_counts(token_columns, y, thresholds, rows)
+        return self._target_vectors(prior, counts)
 
     def _cross_fitted(self, X, token_columns, y):
         """Each validation fold embedded with tables fitted on its training rows only."""
@@ -713,7 +793,7 @@ class ValueEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         zero_rows = np.isin(rows, self.table_offsets_ + np.array(self.n_token_rows_) + ZEROS)
         out3[:] = np.where(zero_rows[:, :, None], 0.0, levels.astype(out.dtype))
         for train, validation in splits:
-            tables, _ = self._target_tables(token_columns, y, self.n_token_rows_, rows=train)
+            tables = self._target_tables(token_columns, y, rows=train)
             fold = np.vstack(tables).astype(out.dtype)
             out3[validation] = fold[rows[validation]]
         return out
@@ -750,7 +830,7 @@ class ValueEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
             )
         return splits
 
-    def _fit_pretrained_table(self, token_columns, vocabulary, matrix, kind):
+    def _fit_pretrained_table(self, summaries, vocabulary, matrix, kind):
         """The pretrained table (PCA-reduced if asked) and its vocabulary."""
         width = matrix.shape[1]
         if self.embedding_dim > width:
@@ -763,10 +843,10 @@ class ValueEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
                 f"embedding_dim={self.embedding_dim} needs at least as many pretrained "
                 f"vectors to reduce them with PCA; got {vocabulary.size}."
             )
-        for tokens in token_columns:
-            if tokens.kind != kind and not tokens.missing.all():
+        for summary in summaries:
+            if summary.kind not in (kind, None):
                 raise TypeError(
-                    f"Column {tokens.name!r} holds {tokens.kind} tokens but the pretrained "
+                    f"Column {summary.name!r} holds {summary.kind} tokens but the pretrained "
                     f"vectors are keyed by {kind} tokens."
                 )
         if self.embedding_dim < width:
