@@ -31,18 +31,19 @@ def window_pairs(codes, order, same_sequence, window):
     Returns
     -------
     words, contexts, weights : ndarrays
-        Both directions of every pair, weighted ``(window + 1 - offset) / window`` as
-        word2vec's sampled window sizes weight them in expectation.
+        Both directions of every pair, weighted ``window + 1 - offset``: proportional to
+        what word2vec's sampled window sizes give in expectation, and whole numbers, so
+        counts summed in any order (over chunks of rows) are exact.
     """
     ordered = codes[order]
     words, contexts, weights = [], [], []
     for offset in range(1, min(window, ordered.size - 1) + 1):
         left, right = ordered[:-offset], ordered[offset:]
         keep = same_sequence(offset) & (left >= 0) & (right >= 0)
-        weight = (window + 1 - offset) / window
+        weight = window + 1 - offset
         words += [left[keep], right[keep]]
         contexts += [right[keep], left[keep]]
-        weights.append(np.full(2 * int(keep.sum()), weight))
+        weights.append(np.full(2 * int(keep.sum()), weight, dtype=np.float64))
     if not words:
         return np.empty(0, np.intp), np.empty(0, np.intp), np.empty(0)
     return np.concatenate(words), np.concatenate(contexts), np.concatenate(weights)

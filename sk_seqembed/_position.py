@@ -218,6 +218,13 @@ class PositionEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         columns = range(self.n_features_in_)
         return [[int(self._column_positions(X, j)[0].max(initial=-1)) + 1 for j in columns]]
 
+    def _needs_chunk_context(self):
+        """Whether a chunk's positions depend on the other chunks."""
+        return self.positions != "from_column" or self.reverse or self.method == "scalar"
+
+    def _context_statistics(self, X, y=None):
+        return self._chunk_statistics(X, y)
+
     def _largest_position(self, statistics):
         if self.positions == "within_group":
             _, codes = _groups.across_chunks(statistics)

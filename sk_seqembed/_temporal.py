@@ -732,8 +732,9 @@ class TemporalEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         if before is not None:
             earlier, start = before[0][ordered_groups], before[1][ordered_groups]
             # A group's first row here follows its last row in an earlier chunk, if any.
-            starts_group &= np.isnan(earlier)
-            previous = np.where(np.isnan(earlier), previous, earlier)
+            follows = starts_group & ~np.isnan(earlier)
+            previous = np.where(follows, earlier, previous)
+            starts_group &= ~follows
             group_start = start
         since_previous = np.where(starts_group, 0.0, ordered_seconds - previous)
         since_start = ordered_seconds - group_start

@@ -359,6 +359,11 @@ class ValueEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         self.table_offsets_ = np.cumsum([0] + [table.shape[0] for table in tables])[:-1]
         self.embeddings_ = np.vstack(tables).astype(self._dtype())
 
+    def _needs_chunk_context(self):
+        """Whether a chunk's output depends on the other chunks: never, tokens are
+        looked up row by row."""
+        return False
+
     def _summarize_chunk(self, X, y):
         """Token summaries of one chunk; the target is checked here too."""
         if self.method == "target":

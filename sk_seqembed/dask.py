@@ -1,0 +1,584 @@
+"""Fit and transform the embedders on dask DataFrames larger than one machine's memory.
+
+``pip install "sk_seqembed[dask]"``. :class:`DaskEmbedder` wraps a ``ValueEmbedder``,
+``PositionEmbedder``, ``TemporalEmbedder``, ``EmbeddingSum`` or a ``ColumnTransformer`` of
+them (such as :func:`~sk_seqembed.make_sequence_embedder`'s). Fitting computes what the
+estimators learn as reductions over the partitions (token counts, co-occurrence counts,
+target counts and exact quantiles, zones, ranges and origins of datetimes) and leaves an
+ordinary in-memory fitted estimator in ``estimator_``. Transforming is lazy: one
+``map_partitions`` whose partitions know where they sit in the whole table, so positions
+and recency within groups run on across partitions.
+"""
+
+import copy
+import operator
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin, clone
+from sklearn.compose import ColumnTransformer
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+try:
+    import dask
+    import dask.dataframe as dd
+except ImportError as error:  # pragma: no cover - depends on the environment
+    raise ImportError(
+        "sk_seqembed.dask needs dask: pip install 'sk_seqembed[dask]'."
+    ) from error
+
+from . import _columns, _groups, _reduction
+from ._embedding_sum import EmbeddingSum
+from ._position import PositionEmbedder
+from ._temporal import TemporalEmbedder
+from ._value import ValueEmbedder
+
+_EMBEDDERS = (ValueEmbedder, PositionEmbedder, TemporalEmbedder)
+
+
+# Outputs are dask or the estimator's own: sklearn's set_output must not rewrap them.
+class DaskEmbedder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+    """Fit an embedder on a dask DataFrame by reductions; transform lazily.
+
+    Parameters
+    ----------
+    estimator : estimator
+        A ``ValueEmbedder``, ``PositionEmbedder``, ``TemporalEmbedder``,
+        ``EmbeddingSum``, or a ``ColumnTransformer`` whose parts are these, ``"drop"``
+        or ``"passthrough"`` (as :func:`~sk_seqembed.make_sequence_embedder` builds).
+        It is cloned in ``fit``.
+    split_every : int, default=8
+        How many partitions' statistics one task combines (the fan-in of the tree
+        reduction).
+
+    Attributes
+    ----------
+    estimator_ : estimator
+        The fitted estimator: an ordinary in-memory sklearn estimator, the same as
+        fitting ``estimator`` on the whole table in pandas. Pickle it, or use it on
+        pandas frames.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+
+    Notes
+    -----
+    What each estimator needs of the partitions:
+
+    - Rows are in order across partitions (partition 0 first), as in the pandas table.
+    - ``y`` is a dask Series (or one-column DataFrame) partitioned like ``X``.
+    - ``ValueEmbedder(method="cooccurrence")`` reads context windows within
+      ``group_columns`` sequences; every sequence must lie in one partition (checked:
+      an error names a group that spans partitions). Without ``group_columns`` the
+      whole table is one sequence, so ``X`` must have a single partition.
+    - ``fit_transform`` on a dask frame refuses ``ValueEmbedder(method="target")``:
+      cross-fitting needs row-indexed folds over the whole table. Fit on one set of
+      rows and transform another instead.
+    - Positions (``PositionEmbedder``) and recency (``TemporalEmbedder`` with
+      ``group_columns``) are computed as on the whole table: a first pass over the
+      key columns counts each group's rows (or finds its last instant) per partition.
+      The transform stays lazy; that pass runs when the result is computed.
+
+    Outputs are pandas partitions with the fitted estimator's feature names and the
+    input's index. Hand them to a dask-aware regressor (``xgboost.dask``,
+    ``lightgbm.DaskLGBMRegressor``) or ``.compute()`` them for scikit-learn.
+
+    Examples
+    --------
+    >>> import dask.dataframe as dd
+    >>> import pandas as pd
+    >>> from sk_seqembed import PositionEmbedder
+    >>> from sk_seqembed.dask import DaskEmbedder
+    >>> X = pd.DataFrame({"session": ["a", "a", "b", "a", "b", "a"]})
+    >>> ddf = dd.from_pandas(X, npartitions=3)
+    >>> embedder = DaskEmbedder(PositionEmbedder(method="scalar")).fit(ddf)
+    >>> embedder.transform(ddf).compute()["session_position"].tolist()
+    [0.0, 1.0, 0.0, 2.0, 1.0, 3.0]
+    """
+
+    def __init__(self, estimator, *, split_every=8):
+        self.estimator = estimator
+        self.split_every = split_every
+
+    def fit(self, X, y=None):
+        """Fit a clone of ``estimator`` on ``X`` (dask or pandas).
+
+        Parameters
+        ----------
+        X : dask DataFrame, or anything ``estimator`` accepts
+        y : dask Series, default=None
+            The target, partitioned like ``X`` (for ``method="target"``).
+
+        Returns
+        -------
+        self : DaskEmbedder
+        """
+        if not isinstance(self.split_every, int) or self.split_every < 2:
+            raise ValueError(f"split_every must be an int >= 2, got {self.split_every!r}.")
+        estimator = clone(self.estimator)
+        if _is_dask(X):
+            self.estimator_ = _fit(estimator, X, _check_target(X, y), self.split_every)
+        else:
+            self.estimator_ = estimator.fit(X, y)
+        self.n_features_in_ = self.estimator_.n_features_in_
+        if hasattr(self.estimator_, "feature_names_in_"):
+            self.feature_names_in_ = self.estimator_.feature_names_in_
+        return self
+
+    def transform(self, X):
+        """Transform ``X``: lazily for a dask DataFrame, eagerly otherwise.
+
+        Parameters
+        ----------
+        X : dask DataFrame, or anything ``estimator_`` accepts
+
+        Returns
+        -------
+        X_out : dask DataFrame, or what ``estimator_.transform`` returns
+        """
+        check_is_fitted(self)
+        if _is_dask(X):
+            return _transform(self.estimator_, X)
+        return self.estimator_.transform(X)
+
+    def fit_transform(self, X, y=None):
+        """Fit, then transform ``X`` (with the estimator's own ``fit_transform`` when
+        ``X`` is not a dask frame, so target embeddings are cross-fitted there).
+
+        Parameters
+        ----------
+        X : dask DataFrame, or anything ``estimator`` accepts
+        y : dask Series, default=None
+
+        Returns
+        -------
+        X_out : dask DataFrame, or what ``estimator.fit_transform`` returns
+        """
+        if not _is_dask(X):
+            estimator = clone(self.estimator)
+            out = estimator.fit_transform(X, y)
+            self.estimator_ = estimator
+            self.n_features_in_ = estimator.n_features_in_
+            if hasattr(estimator, "feature_names_in_"):
+                self.feature_names_in_ = estimator.feature_names_in_
+            return out
+        supervised = [
+            leaf
+            for leaf, _ in _leaves(self.estimator, fitted=False)
+            if isinstance(leaf, ValueEmbedder) and leaf.method == "target"
+        ]
+        if supervised:
+            raise ValueError(
+                "fit_transform on a dask DataFrame would give training rows target "
+                "embeddings learned from their own target: ValueEmbedder(method='target') "
+                "cross-fits only on pandas. Call fit(X_train, y_train), then "
+                "transform(X_other)."
+            )
+        return self.fit(X, y).transform(X)
+
+    def get_feature_names_out(self, input_features=None):
+        """The fitted estimator's output names.
+
+        Parameters
+        ----------
+        input_features : array-like of str, default=None
+
+        Returns
+        -------
+        feature_names_out : ndarray of str
+        """
+        check_is_fitted(self)
+        return self.estimator_.get_feature_names_out(input_features)
+
+
+def _is_dask(X):
+    return isinstance(X, dd.DataFrame)
+
+
+def _check_target(X, y):
+    if y is None:
+        return None
+    if isinstance(y, dd.DataFrame):
+        if len(y.columns) != 1:
+            raise ValueError(
+                f"y must be one column; got a dask DataFrame with {list(y.columns)}."
+            )
+        y = y[y.columns[0]]
+    if not isinstance(y, dd.Series):
+        raise TypeError(
+            f"With a dask DataFrame X, y must be a dask Series partitioned like X; got "
+            f"{type(y).__name__}."
+        )
+    if y.npartitions != X.npartitions:
+        raise ValueError(
+            f"y has {y.npartitions} partitions and X {X.npartitions}: they must be "
+            "partitioned alike (e.g. both columns of one dask DataFrame)."
+        )
+    return y
+
+
+# --- what to fit: the embedders inside an estimator ---------------------------------
+
+
+def _leaves(estimator, *, fitted):
+    """(embedder, its input column names or None for all) of every embedder inside."""
+    if isinstance(estimator, _EMBEDDERS):
+        return [(estimator, None)]
+    if isinstance(estimator, EmbeddingSum):
+        if fitted:
+            return _leaves(estimator.column_transformer_, fitted=True)
+        return [(part, None) for _, part, _ in estimator.transformers]
+    if isinstance(estimator, ColumnTransformer):
+        parts = estimator.transformers_ if fitted else estimator.transformers
+        leaves = []
+        for name, part, _ in parts:
+            if isinstance(part, str) or (fitted and not isinstance(part, _EMBEDDERS)):
+                # Fitted, "passthrough" may have become a FunctionTransformer.
+                continue
+            if not isinstance(part, _EMBEDDERS):
+                raise TypeError(
+                    f"DaskEmbedder fits sk_seqembed's embedders by reductions; part "
+                    f"{name!r} is a {type(part).__name__}. Fit it with dask-ml, or "
+                    "apply it after .compute()."
+                )
+            leaves.append((part, list(part.feature_names_in_) if fitted else None))
+        return leaves
+    raise TypeError(
+        "DaskEmbedder wraps ValueEmbedder, PositionEmbedder, TemporalEmbedder, "
+        f"EmbeddingSum or a ColumnTransformer of them; got {type(estimator).__name__}."
+    )
+
+
+# --- fit ----------------------------------------------------------------------------
+
+
+def _fit(estimator, X, y, split_every):
+    if isinstance(estimator, _EMBEDDERS):
+        _fit_embedders([(estimator, list(X.columns))], X, y, split_every)
+        return estimator
+    if isinstance(estimator, EmbeddingSum):
+        validate_data(estimator, X._meta, reset=True, skip_check_array=True)
+        estimator.column_transformer_ = _fit_column_transformer(
+            estimator._column_transformer(), X, y, split_every
+        )
+        estimator._check_widths()
+        return estimator
+    if isinstance(estimator, ColumnTransformer):
+        return _fit_column_transformer(estimator, X, y, split_every)
+    _leaves(estimator, fitted=False)  # raises the TypeError naming what is supported
+    return estimator
+
+
+class _Recorder(TransformerMixin, BaseEstimator):
+    """Stands in for a part while a ColumnTransformer resolves its column selections;
+    outputs zeros of the width of the part it will hold."""
+
+    def __init__(self, width=0, names=None):
+        self.width = width
+        self.names = names
+
+    def fit(self, X, y=None):
+        self.columns_ = list(X.columns)
+        return self
+
+    def transform(self, X):
+        return np.zeros((X.shape[0], self.width))
+
+    def get_feature_names_out(self, input_features=None):
+        return np.asarray(self.names, dtype=object)
+
+
+def _fit_column_transformer(column_transformer, X, y, split_every):
+    """Fit each embedder part on its columns by reductions, then the ColumnTransformer
+    around them on a few rows of stand-ins (so sklearn keeps its own bookkeeping)."""
+    parts = {
+        name: part
+        for name, part, _ in column_transformer.transformers
+        if not isinstance(part, str)
+    }
+    _leaves(column_transformer, fitted=False)  # every part must be an embedder
+    if not isinstance(column_transformer.remainder, str):
+        raise TypeError(
+            "DaskEmbedder needs remainder='drop' or 'passthrough', not an estimator."
+        )
+    sample = X._meta_nonempty
+    resolving = clone(column_transformer).set_params(**{name: _Recorder() for name in parts})
+    resolving.set_output(transform="default").fit(sample)
+    columns = {
+        name: part.columns_
+        for name, part, _ in resolving.transformers_
+        if isinstance(part, _Recorder)
+    }
+    jobs = [(part, columns[name]) for name, part in parts.items() if name in columns]
+    _fit_embedders(jobs, X, y, split_every)
+    stand_ins = {}
+    for name, part in parts.items():
+        if name in columns:
+            names = part.get_feature_names_out()
+            stand_ins[name] = _Recorder(len(names), names)
+        else:
+            stand_ins[name] = part  # selected no column: sklearn never fits it
+    fitted = column_transformer.set_params(**stand_ins).fit(sample)
+    fitted.transformers_ = [
+        (name, parts[name] if isinstance(part, _Recorder) else part, selection)
+        for name, part, selection in fitted.transformers_
+    ]
+    fitted.set_params(**parts)
+    return fitted
+
+
+def _fit_embedders(jobs, X, y, split_every):
+    """Run the fit steps of several embedders in lockstep, one pass per step."""
+    running = []
+    for estimator, columns in jobs:
+        estimator._validate_params()
+        validate_data(estimator, X._meta[columns], reset=True, skip_check_array=True)
+        _check_sequences(estimator, X[columns])
+        steps = estimator._fit_steps()
+        running.append((estimator, columns, steps, next(steps, None)))
+    X_parts = X.to_delayed()
+    y_parts = y.to_delayed() if y is not None else [None] * len(X_parts)
+    while any(request is not None for *_, request in running):
+        answers = [None] * len(running)
+        reductions = [
+            (i, columns, request.chunk)
+            for i, (_, columns, _, request) in enumerate(running)
+            if isinstance(request, _reduction.Reduction)
+        ]
+        if reductions:
+            jobs_per_chunk = [(columns, chunk) for _, columns, chunk in reductions]
+            per_chunk = [
+                dask.delayed(_chunk_statistics)(x, part_y, jobs_per_chunk, k)
+                for k, (x, part_y) in enumerate(zip(X_parts, y_parts, strict=True))
+            ]
+            combined = [
+                _tree_reduce(
+                    [dask.delayed(operator.getitem)(chunk, r) for chunk in per_chunk],
+                    running[i][3].combine,
+                    split_every,
+                )
+                for r, (i, _, _) in enumerate(reductions)
+            ]
+            for (i, _, _), answer in zip(reductions, dask.compute(*combined), strict=True):
+                answers[i] = answer
+        for i, (_, _, _, request) in enumerate(running):
+            if isinstance(request, _reduction.OrderStatistics):
+                answers[i] = _order_statistics(y, request.ranks, split_every)
+        running = [
+            (estimator, columns, steps, _send(steps, answer) if request is not None else None)
+            for (estimator, columns, steps, request), answer in zip(
+                running, answers, strict=True
+            )
+        ]
+
+
+def _send(steps, answer):
+    try:
+        return steps.send(answer)
+    except StopIteration:
+        return None
+
+
+def _chunk_statistics(X, y, jobs, k):
+    """Every job's statistic of partition ``k``."""
+    if y is not None:
+        if len(y) != len(X):
+            raise ValueError(
+                f"Partition {k} of y has {len(y)} rows and that of X {len(X)}: X and y "
+                "must be partitioned alike."
+            )
+        y = y.to_numpy()
+    return [chunk(X[columns], y) for columns, chunk in jobs]
+
+
+def _tree_reduce(items, combine, split_every):
+    while len(items) > 1:
+        items = [
+            dask.delayed(combine)(items[start : start + split_every])
+            for start in range(0, len(items), split_every)
+        ]
+    return items[0]
+
+
+def _check_sequences(estimator, X):
+    """Co-occurrence windows must not cross partitions: each group in one partition."""
+    if not (isinstance(estimator, ValueEmbedder) and estimator.method == "cooccurrence"):
+        return
+    keys = _columns.resolve_columns(
+        estimator, estimator.group_columns, parameter="group_columns"
+    )
+    if keys.size == 0:
+        if X.npartitions > 1:
+            raise ValueError(
+                "ValueEmbedder(method='cooccurrence') without group_columns reads the whole "
+                f"table as one sequence, which spans this frame's {X.npartitions} "
+                "partitions. Set group_columns to the sequence key (each sequence within "
+                "one partition), or repartition to one partition."
+            )
+        return
+    names = [X.columns[j] for j in keys]
+    tables = dask.compute(
+        *[dask.delayed(_group_keys)(part, names) for part in X[names].to_delayed()]
+    )
+    bounds, codes = _groups.across_chunks(tables)
+    spans = np.bincount(codes) > 1
+    if spans.any():
+        first = int(np.argmax(spans[codes]))
+        where = np.flatnonzero(codes == codes[first])
+        chunks = (np.searchsorted(bounds, where, side="right") - 1).tolist()
+        keys = pd.concat([keys for keys, _ in tables], ignore_index=True).iloc[first]
+        example = {
+            name: None if keys[f"missing{j}"] else keys[f"key{j}"]
+            for j, name in enumerate(names)
+        }
+        raise ValueError(
+            f"ValueEmbedder(method='cooccurrence') counts context windows within each "
+            f"group of {names}, so every group must lie in one partition; "
+            f"{int(spans.sum())} group(s) span several, e.g. {example} in partitions "
+            f"{chunks}. Write the data with whole sequences per partition (rows in "
+            "order), e.g. one file per block of sequences."
+        )
+
+
+def _group_keys(X, names):
+    _, keys = _groups.group_table(X, range(len(names)))
+    return keys, None
+
+
+# --- exact order statistics of a distributed target -----------------------------------
+
+_DIGIT_BITS = 16
+
+
+def _order_statistics(y, ranks, split_every):
+    """The values of ``y`` at sorted ``ranks``, exactly, without sorting ``y``.
+
+    A radix selection on the float's order-preserving 64-bit key: each pass counts,
+    per partition, the next 16 bits of the keys that share a rank's known prefix, so
+    four passes over ``y`` pin every rank down to its exact value.
+    """
+    parts = y.to_delayed()
+    pending = {int(rank): (0, 0, int(rank)) for rank in ranks}  # prefix, bits, rank left
+    found = {}
+    while pending:
+        requests = sorted({(prefix, bits) for prefix, bits, _ in pending.values()})
+        per_chunk = [dask.delayed(_digit_counts)(part, requests) for part in parts]
+        (histograms,) = dask.compute(_tree_reduce(per_chunk, _add_histograms, split_every))
+        for rank, (prefix, bits, left) in list(pending.items()):
+            digits, counts = histograms[requests.index((prefix, bits))]
+            cumulative = np.cumsum(counts)
+            at = int(np.searchsorted(cumulative, left, side="right"))
+            left -= int(cumulative[at - 1]) if at else 0
+            prefix, bits = (prefix << _DIGIT_BITS) | int(digits[at]), bits + _DIGIT_BITS
+            if bits == 64:
+                found[rank] = prefix
+                del pending[rank]
+            else:
+                pending[rank] = (prefix, bits, left)
+    keys = np.array([found[int(rank)] for rank in ranks], dtype=np.uint64)
+    return _from_sortable(keys)
+
+
+def _sortable(values):
+    """uint64 keys ordered as the float64 values are (-0.0 taken as 0.0)."""
+    bits = (np.asarray(values, dtype=np.float64) + 0.0).view(np.uint64)
+    negative = (bits >> np.uint64(63)).astype(bool)
+    return np.where(negative, ~bits, bits | np.uint64(1 << 63))
+
+
+def _from_sortable(keys):
+    positive = (keys >> np.uint64(63)).astype(bool)
+    return np.where(positive, keys & ~np.uint64(1 << 63), ~keys).view(np.float64)
+
+
+def _digit_counts(y, requests):
+    """Per (prefix, known bits): the distinct next digits among matching keys, counted."""
+    keys = _sortable(y.to_numpy())
+    out = []
+    for prefix, bits in requests:
+        matching = keys if bits == 0 else keys[keys >> np.uint64(64 - bits) == prefix]
+        digits = (matching >> np.uint64(64 - bits - _DIGIT_BITS)) & np.uint64(0xFFFF)
+        out.append(np.unique(digits, return_counts=True))
+    return out
+
+
+def _add_histograms(chunks):
+    merged = []
+    for histograms in zip(*chunks, strict=True):
+        digits = np.concatenate([d for d, _ in histograms])
+        counts = np.concatenate([c for _, c in histograms])
+        distinct, inverse = np.unique(digits, return_inverse=True)
+        merged.append((distinct, np.bincount(inverse, weights=counts).astype(np.int64)))
+    return merged
+
+
+# --- transform ------------------------------------------------------------------------
+
+
+def _transform(fitted, X):
+    """A lazy dask DataFrame of ``fitted.transform`` on every partition."""
+    # A pandas-output copy: sklearn names the columns and keeps passthrough dtypes.
+    fitted = copy.deepcopy(fitted).set_output(transform="pandas")
+    leaves = [
+        (i, leaf, columns)
+        for i, (leaf, columns) in enumerate(_leaves(fitted, fitted=True))
+        if leaf._needs_chunk_context()
+    ]
+    meta = _transform_chunk(X._meta, fitted, None)
+    shared = dask.delayed(fitted, pure=True)
+    if not leaves:
+        return X.map_partitions(_transform_chunk, shared, None, meta=meta)
+    jobs = [
+        (columns or list(X.columns), leaf._context_statistics) for _, leaf, columns in leaves
+    ]
+    per_chunk = [
+        dask.delayed(_chunk_statistics)(part, None, jobs, k)
+        for k, part in enumerate(X.to_delayed())
+    ]
+    contexts = dask.delayed(_chunk_contexts)(per_chunk, [(i, leaf) for i, leaf, _ in leaves])
+    return X.map_partitions(_transform_chunk, shared, contexts, meta=meta, partition_info=True)
+
+
+def _chunk_contexts(per_chunk, leaves):
+    """Per partition, a dict: leaf index -> that leaf's context for the partition."""
+    contexts = [{} for _ in per_chunk]
+    for r, (i, leaf) in enumerate(leaves):
+        statistics = _reduction.concatenate([chunk[r] for chunk in per_chunk])
+        for k, context in enumerate(leaf._chunk_contexts(statistics)):
+            contexts[k][i] = context
+    return contexts
+
+
+def _transform_chunk(X, fitted, contexts, partition_info=None):
+    if contexts is not None:
+        fitted = _with_contexts(fitted, contexts[partition_info["number"]])
+    out = fitted.transform(X)
+    if not isinstance(out, pd.DataFrame):
+        out = pd.DataFrame(out, columns=fitted.get_feature_names_out(), index=X.index)
+    out.index = X.index
+    return out
+
+
+def _with_contexts(fitted, contexts):
+    """A shallow copy of ``fitted`` whose embedders carry their partition's context."""
+    counter = iter(range(10**9))
+
+    def place(estimator):
+        if isinstance(estimator, _EMBEDDERS):
+            i = next(counter)
+            if i not in contexts:
+                return estimator
+            placed = copy.copy(estimator)
+            placed._chunk_context = contexts[i]
+            return placed
+        if isinstance(estimator, EmbeddingSum):
+            placed = copy.copy(estimator)
+            placed.column_transformer_ = place(estimator.column_transformer_)
+            return placed
+        placed = copy.copy(estimator)
+        placed.transformers_ = [
+            (name, place(part) if isinstance(part, _EMBEDDERS) else part, selection)
+            for name, part, selection in estimator.transformers_
+        ]
+        return placed
+
+    return place(fitted)
