@@ -1,0 +1,385 @@
+"""DaskEmbedder on a real distributed LocalCluster (2 worker processes), over 8+ partitions.
+
+Every fitted estimator and every transform is compared, exactly, with the same estimator
+fitted and applied to the whole table in pandas: the reference is the in-memory path,
+whose values the other test modules check against formulas, pandas and peers.
+"""
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from numpy.testing import assert_array_equal
+from sklearn.compose import ColumnTransformer
+from sklearn.linear_model import Ridge
+from sklearn.preprocessing import StandardScaler
+
+dask = pytest.importorskip("dask")
+dd = pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+
+from sk_seqembed import (  # noqa: E402
+    EmbeddingSum,
+    PositionEmbedder,
+    TemporalEmbedder,
+    ValueEmbedder,
+    make_sequence_embedder,
+)
+from sk_seqembed.dask import DaskEmbedder, _order_statistics  # noqa: E402
+from sk_seqembed.datasets import make_event_log  # noqa: E402
+
+N_PARTITIONS = 8
+
+
+@pytest.fixture(scope="module")
+def client():
+    """Two worker processes, as on a small real cluster (pickling between processes)."""
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster, distributed.Client(cluster) as client:
+        yield client
+
+
+def _events():
+    """Interleaved sessions with every column kind the embedders read, and gaps."""
+    X, y, _ = make_event_log(n_sequences=120, tz="Europe/Paris", random_state=0)
+    rng = np.random.default_rng(0)
+    n = len(X)
+    X = X.rename(columns={"timestamp": "local_time"})
+    X["naive_time"] = X["local_time"].dt.tz_localize(None)
+    X.loc[rng.random(n) < 0.05, "naive_time"] = pd.NaT
+    X["store"] = rng.choice(["north", "south", "east", None], n).astype(object)
+    X["item_float"] = X["item"].astype(float).where(rng.random(n) > 0.1)
+    X["kind"] = pd.Categorical(rng.choice(["a", "b", "c"], n))
+    X["region"] = rng.choice([0.5, -0.0, 0.0, np.nan], n)
+    X["step"] = rng.integers(0, 50, n)
+    return X.reset_index(drop=True), pd.Series(y, name="y")
+
+
+X_EVENTS, Y_EVENTS = _events()
+
+
+def _dask(X, y=None, npartitions=N_PARTITIONS):
+    frame = X if y is None else X.assign(y=y)
+    ddf = dd.from_pandas(frame, npartitions=npartitions, sort=False)
+    assert ddf.npartitions == npartitions
+    if y is None:
+        return ddf
+    return ddf[list(X.columns)], ddf["y"]
+
+
+def _assert_same_as_pandas(estimator, columns, X=X_EVENTS, y=Y_EVENTS, ddf=None):
+    """Fit and transform in dask and in pandas; every output value must be equal."""
+    X = X[columns]
+    expected = estimator.fit(X, y).transform(X)
+    if ddf is None:
+        ddf, dy = _dask(X, y)
+    else:
+        ddf, dy = ddf[columns], ddf["y"]
+    embedder = DaskEmbedder(estimator).fit(ddf, dy)
+    lazy = embedder.transform(ddf)
+    assert isinstance(lazy, dd.DataFrame)
+    got = lazy.compute()
+    expected = pd.DataFrame(expected, columns=estimator.get_feature_names_out())
+    assert list(got.columns) == list(expected.columns)
+    assert_array_equal(got.to_numpy(np.float64), expected.to_numpy(np.float64))
+    assert_array_equal(got.index, X.index)
+    # The fitted estimator is an ordinary in-memory one, equal to the pandas fit.
+    assert_array_equal(embedder.estimator_.transform(X), expected.to_numpy(np.float64))
+    # meta (dtypes and names, known before computing) matches the partitions.
+    assert lazy.dtypes.to_dict() == got.dtypes.to_dict()
+    return embedder
+
+
+CASES = {
+    "value-random-int": (ValueEmbedder(4, random_state=0), ["item"]),
+    "value-random-strings-missing": (
+        ValueEmbedder(3, min_frequency=0.05, random_state=0),
+        ["store", "kind"],
+    ),
+    "value-max-tokens-shared": (
+        ValueEmbedder(3, max_tokens=40, shared_vocabulary=True, random_state=0),
+        ["item", "item_float"],
+    ),
+    "value-hashing": (ValueEmbedder(5, method="hashing", random_state=1), ["store", "item"]),
+    "value-target": (ValueEmbedder(6, method="target"), ["item", "store"]),
+    "value-target-fixed-smooth": (
+        ValueEmbedder(2, method="target", smooth=10.0, handle_missing="zeros"),
+        ["item_float"],
+    ),
+    "value-pretrained": (
+        ValueEmbedder(2, method="pretrained", vectors={"north": [1, 0, 2], "east": [0, 1, 1]}),
+        ["store"],
+    ),
+    "position-sinusoidal": (PositionEmbedder(6), ["session_id"]),
+    "position-scalar-two-keys-missing": (
+        PositionEmbedder(method="scalar"),
+        ["store", "region"],
+    ),
+    "position-random-reverse": (
+        PositionEmbedder(4, method="random", reverse=True, random_state=0),
+        ["session_id"],
+    ),
+    "position-decay-global-reverse": (
+        PositionEmbedder(5, method="decay", positions="global", reverse=True),
+        ["item"],
+    ),
+    "position-sinusoidal-global": (PositionEmbedder(7, positions="global"), ["item"]),
+    "position-from-column-scalar": (
+        PositionEmbedder(method="scalar", positions="from_column"),
+        ["step"],
+    ),
+    "temporal-cyclical-aware-recency": (
+        TemporalEmbedder(features=["hour", "weekday"], group_columns="session_id"),
+        ["session_id", "local_time"],
+    ),
+    "temporal-auto-naive-nat-recency": (
+        TemporalEmbedder(group_columns=["store"], trend=True, missing_indicator=True),
+        ["naive_time", "store"],
+    ),
+    "temporal-spline-periods": (
+        TemporalEmbedder(4, method="spline", features=["hour"], periods=["7D"]),
+        ["local_time"],
+    ),
+    "temporal-random-fixed-sum": (
+        TemporalEmbedder(4, method="fixed", combine="sum", features=["hour", "month"]),
+        ["local_time"],
+    ),
+    "temporal-random": (
+        TemporalEmbedder(3, method="random", features=["weekday", "hour"], random_state=0),
+        ["naive_time"],
+    ),
+    "temporal-onehot-timefeature": (
+        TemporalEmbedder(2, method="timefeature", handle_missing="zeros"),
+        ["naive_time"],
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def events():
+    X = X_EVENTS.rename(columns={"sequence_id": "session_id"})
+    return X, Y_EVENTS
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_equals_the_pandas_path(client, events, case):
+    """Fit by reductions and lazy transform give exactly the pandas fit's output."""
+    estimator, columns = CASES[case]
+    X, y = events
+    _assert_same_as_pandas(estimator, columns, X, y)
+
+
+def test_sequence_embedder_with_passthrough_keeps_dtypes(client, events):
+    """make_sequence_embedder inside DaskEmbedder: same values, passthrough dtypes kept."""
+    X, y = events
+    recipe = make_sequence_embedder(
+        value=["item", "store"],
+        position="session_id",
+        temporal=["local_time", "session_id"],
+        value_embedder=ValueEmbedder(4, method="target"),
+        temporal_embedder=TemporalEmbedder(features=["hour"], group_columns="session_id"),
+        remainder="passthrough",
+    )
+    columns = ["session_id", "item", "store", "local_time", "step"]
+    embedder = _assert_same_as_pandas(recipe, columns, X, y)
+    lazy = embedder.transform(_dask(X[columns]))
+    assert lazy.dtypes["remainder__step"] == X["step"].dtype
+
+
+def test_embedding_sum(client, events):
+    """EmbeddingSum's parts are fitted by reductions and summed per partition."""
+    X, y = events
+    parts = [
+        ("value", ValueEmbedder(random_state=0), ["item"]),
+        ("position", PositionEmbedder(), ["session_id"]),
+        ("temporal", TemporalEmbedder(method="fixed", combine="sum"), ["local_time"]),
+    ]
+    estimator = EmbeddingSum(parts, embedding_dim=6, weights={"position": 0.5})
+    _assert_same_as_pandas(estimator, ["item", "session_id", "local_time"], X, y)
+
+
+def test_cooccurrence_on_partitions_aligned_with_sequences(client, events):
+    """Co-occurrence counts add up across partitions that each hold whole sessions."""
+    X, y = events
+    X = X.sort_values("session_id", kind="stable").reset_index(drop=True)
+    y = y.loc[X.index]
+    edges = np.searchsorted(X["session_id"], np.linspace(0, X["session_id"].max() + 1, 9))
+    ddf = dd.concat(
+        [
+            dd.from_pandas(X.iloc[a:b].assign(y=0.0), npartitions=1)
+            for a, b in zip(edges[:-1], edges[1:], strict=True)
+        ]
+    )
+    assert ddf.npartitions == N_PARTITIONS
+    for estimator in [
+        ValueEmbedder(4, method="cooccurrence", group_columns="session_id", random_state=0),
+        ValueEmbedder(
+            3,
+            method="cooccurrence",
+            group_columns="session_id",
+            same_row=True,
+            min_frequency=3,
+            window=2,
+            random_state=0,
+        ),
+    ]:
+        _assert_same_as_pandas(estimator, ["session_id", "item", "store"], X, y, ddf=ddf)
+
+
+def test_cooccurrence_refuses_sequences_across_partitions(client, events):
+    """A session split between partitions, or no session key at all, is an error."""
+    X, _ = events
+    ddf = _dask(X[["session_id", "item"]])
+    estimator = ValueEmbedder(method="cooccurrence", group_columns="session_id")
+    with pytest.raises(ValueError, match=r"every group must lie in one partition.*'session_id'"):
+        DaskEmbedder(estimator).fit(ddf)
+    with pytest.raises(ValueError, match="one sequence, which spans this frame's 8 partitions"):
+        DaskEmbedder(ValueEmbedder(method="cooccurrence")).fit(ddf[["item"]])
+
+
+def test_positions_run_on_across_partitions(client):
+    """A session whose rows sit in every partition counts on from partition to partition."""
+    X = pd.DataFrame({"session": ["a", "b"] * 40})
+    embedder = DaskEmbedder(PositionEmbedder(method="scalar")).fit(_dask(X))
+    got = embedder.transform(_dask(X)).compute()
+    assert_array_equal(got["session_position"], np.repeat(np.arange(40), 2))
+    assert_array_equal(got["session_group_length"], np.full(80, 40))
+
+
+def test_auto_features_see_the_whole_table(client):
+    """features='auto' keeps a field that varies across partitions, not within one."""
+    months = pd.date_range("2024-01-01", periods=8, freq="MS")
+    X = pd.DataFrame({"t": np.repeat(months, 10)})
+    embedder = DaskEmbedder(TemporalEmbedder()).fit(_dask(X))
+    fields = [field for field, _ in embedder.estimator_.fields_[0]]
+    assert "month" in fields
+    assert fields == [field for field, _ in TemporalEmbedder().fit(X).fields_[0]]
+
+
+@given(
+    values=st.lists(
+        st.one_of(
+            st.floats(allow_nan=False, allow_infinity=False, width=64),
+            st.sampled_from([0.0, -0.0, 1.5, -2.0]),
+        ),
+        min_size=1,
+        max_size=60,
+    ),
+    n_partitions=st.integers(1, 5),
+)
+def test_order_statistics_are_exact(client, values, n_partitions):
+    """The radix selection returns exactly np.partition's values, ties and zeros too."""
+    y = pd.Series(values, dtype=np.float64)
+    dy = dd.from_pandas(y, npartitions=min(n_partitions, len(y)), sort=False)
+    ranks = np.unique([0, len(y) // 3, len(y) // 2, len(y) - 1])
+    expected = np.partition(y.to_numpy(), ranks)[ranks]
+    assert_array_equal(_order_statistics(dy, ranks, split_every=2), expected)
+
+
+def test_transform_is_lazy(client, events):
+    """transform builds a graph only: partitions that would fail are not read."""
+    X, _ = events
+    columns = ["session_id", "local_time"]
+    estimator = TemporalEmbedder(features=["hour"], group_columns="session_id")
+    embedder = DaskEmbedder(estimator).fit(_dask(X[columns]))
+
+    def unreadable():
+        raise RuntimeError("partition read")
+
+    bomb = dd.from_delayed(
+        [dask.delayed(unreadable)() for _ in range(3)], meta=X[columns].iloc[:0]
+    )
+    lazy = embedder.transform(bomb)
+    assert list(lazy.columns) == list(estimator.fit(X[columns]).get_feature_names_out())
+    with pytest.raises(RuntimeError, match="partition read"):
+        lazy.compute()
+
+
+def test_fitted_estimator_pickles_and_serves_pandas(client, events):
+    """estimator_ survives pickle and transforms pandas frames like the pandas fit."""
+    X, y = events
+    columns = ["item", "session_id", "local_time"]
+    recipe = make_sequence_embedder(
+        value="item",
+        position="session_id",
+        temporal="local_time",
+        value_embedder=ValueEmbedder(random_state=0),
+    )
+    embedder = DaskEmbedder(recipe).fit(*_dask(X[columns], y))
+    restored = pickle.loads(pickle.dumps(embedder.estimator_))
+    assert_array_equal(restored.transform(X[columns]), recipe.fit(X[columns]).transform(X[columns]))
+    assert_array_equal(embedder.get_feature_names_out(), recipe.get_feature_names_out())
+    assert embedder.n_features_in_ == 3
+    assert list(embedder.feature_names_in_) == columns
+
+
+def test_output_feeds_a_regressor(client, events):
+    """The hand-off: compute the lazy features and fit any sklearn regressor."""
+    X, y = events
+    ddf, dy = _dask(X[["item", "session_id"]], y)
+    recipe = make_sequence_embedder(value="item", position="session_id")
+    features = DaskEmbedder(recipe).fit(ddf, dy).transform(ddf)
+    model = Ridge().fit(features.compute(), dy.compute())
+    assert model.coef_.shape == (len(features.columns),)
+
+
+def test_fit_transform(client, events):
+    """fit_transform: fit then transform on dask; the estimator's own on pandas."""
+    X, y = events
+    ddf = _dask(X[["session_id"]])
+    got = DaskEmbedder(PositionEmbedder(3)).fit_transform(ddf).compute()
+    assert_array_equal(got, PositionEmbedder(3).fit_transform(X[["session_id"]]))
+    target = ValueEmbedder(3, method="target", random_state=0)
+    cross_fitted = DaskEmbedder(target).fit_transform(X[["item"]], y)
+    assert_array_equal(cross_fitted, target.fit_transform(X[["item"]], y))
+    with pytest.raises(ValueError, match="cross-fits only on pandas"):
+        DaskEmbedder(target).fit_transform(*_dask(X[["item"]], y))
+
+
+def test_bad_inputs(client, events):
+    """Wrong targets, partitions and parts get errors that say what is wrong."""
+    X, y = events
+    ddf, dy = _dask(X[["item"]], y)
+    target = ValueEmbedder(method="target")
+    with pytest.raises(TypeError, match="y must be a dask Series partitioned like X"):
+        DaskEmbedder(target).fit(ddf, y)
+    with pytest.raises(ValueError, match="y has 4 partitions and X 8"):
+        DaskEmbedder(target).fit(ddf, dy.repartition(npartitions=4))
+    shifted = dd.from_pandas(y.iloc[: len(y) - 5], npartitions=N_PARTITIONS, sort=False)
+    with pytest.raises(ValueError, match="Partition .* of y has .* rows and that of X"):
+        DaskEmbedder(target).fit(ddf, shifted)
+    scaled = ColumnTransformer([("scale", StandardScaler(), ["item"])])
+    with pytest.raises(TypeError, match="part 'scale' is a StandardScaler"):
+        DaskEmbedder(scaled).fit(ddf)
+    with pytest.raises(TypeError, match="got Ridge"):
+        DaskEmbedder(Ridge()).fit(ddf)
+    other = ColumnTransformer([("v", ValueEmbedder(), ["item"])], remainder=StandardScaler())
+    with pytest.raises(TypeError, match="remainder='drop' or 'passthrough'"):
+        DaskEmbedder(other).fit(ddf)
+    with pytest.raises(ValueError, match="split_every"):
+        DaskEmbedder(ValueEmbedder(), split_every=1).fit(ddf)
+
+
+def test_token_kinds_that_differ_between_partitions(client):
+    """An object column with ints in one partition and strings in another is refused."""
+    parts = [
+        pd.DataFrame({"token": pd.Series([1, 2, 3], dtype=object)}),
+        pd.DataFrame({"token": pd.Series(["a", "b", "c"], dtype=object)}),
+    ]
+    with dask.config.set({"dataframe.convert-string": False}):
+        ddf = dd.from_delayed(
+            [dask.delayed(part) for part in parts], meta=parts[0].iloc[:0], verify_meta=False
+        )
+        with pytest.raises(TypeError, match="'token' holds integer tokens in some partitions"):
+            DaskEmbedder(ValueEmbedder()).fit(ddf)
+
+
+def test_invalid_parameters_are_refused_before_any_pass(client, events):
+    """sklearn's parameter validation runs first, with its usual message."""
+    X, _ = events
+    with pytest.raises(ValueError, match="'embedding_dim' parameter of ValueEmbedder"):
+        DaskEmbedder(ValueEmbedder(0)).fit(_dask(X[["item"]]))
