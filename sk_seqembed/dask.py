@@ -13,10 +13,13 @@ and recency within groups run on across partitions.
 import copy
 import operator
 
+from numbers import Integral
+
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin, clone
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context, clone
 from sklearn.compose import ColumnTransformer
+from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 try:
@@ -95,10 +98,33 @@ class DaskEmbedder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     [0.0, 1.0, 0.0, 2.0, 1.0, 3.0]
     """
 
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit", "transform", "get_feature_names_out"])],
+        "split_every": [Interval(Integral, 2, None, closed="left")],
+    }
+
     def __init__(self, estimator, *, split_every=8):
         self.estimator = estimator
         self.split_every = split_every
 
+    def set_output(self, *, transform=None):
+        """Set the output container of the wrapped estimator (pandas inputs only).
+
+        Dask inputs always give a dask DataFrame of pandas partitions.
+
+        Parameters
+        ----------
+        transform : {"default", "pandas", "polars"}, default=None
+
+        Returns
+        -------
+        self : DaskEmbedder
+        """
+        if transform is not None:
+            self.estimator.set_output(transform=transform)
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y=None):
         """Fit a clone of ``estimator`` on ``X`` (dask or pandas).
 
@@ -112,8 +138,6 @@ class DaskEmbedder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         -------
         self : DaskEmbedder
         """
-        if not isinstance(self.split_every, int) or self.split_every < 2:
-            raise ValueError(f"split_every must be an int >= 2, got {self.split_every!r}.")
         estimator = clone(self.estimator)
         if _is_dask(X):
             self.estimator_ = _fit(estimator, X, _check_target(X, y), self.split_every)
@@ -140,6 +164,7 @@ class DaskEmbedder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             return _transform(self.estimator_, X)
         return self.estimator_.transform(X)
 
+    @_fit_context(prefer_skip_nested_validation=False)
     def fit_transform(self, X, y=None):
         """Fit, then transform ``X`` (with the estimator's own ``fit_transform`` when
         ``X`` is not a dask frame, so target embeddings are cross-fitted there).
@@ -174,6 +199,15 @@ class DaskEmbedder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
                 "transform(X_other)."
             )
         return self.fit(X, y).transform(X)
+
+    def __sklearn_tags__(self):
+        # What the input and target may hold is the wrapped estimator's business.
+        tags = super().__sklearn_tags__()
+        wrapped = self.estimator.__sklearn_tags__()
+        tags.input_tags = wrapped.input_tags
+        tags.target_tags = wrapped.target_tags
+        tags.transformer_tags = wrapped.transformer_tags
+        return tags
 
     def get_feature_names_out(self, input_features=None):
         """The fitted estimator's output names.
@@ -530,12 +564,27 @@ def _transform(fitted, X):
     jobs = [
         (columns or list(X.columns), leaf._context_statistics) for _, leaf, columns in leaves
     ]
+    needed = list(dict.fromkeys(column for columns, _ in jobs for column in columns))
     per_chunk = [
         dask.delayed(_chunk_statistics)(part, None, jobs, k)
-        for k, part in enumerate(X.to_delayed())
+        for k, part in enumerate(_separate_read(X, needed).to_delayed())
     ]
     contexts = dask.delayed(_chunk_contexts)(per_chunk, [(i, leaf) for i, leaf, _ in leaves])
     return X.map_partitions(_transform_chunk, shared, contexts, meta=meta, partition_info=True)
+
+
+def _separate_read(X, columns):
+    """``X[columns]`` as partitions of their own (other task keys than ``X``'s).
+
+    The context pass must finish on every partition before any partition is
+    transformed; if both passes shared the partitions' keys, dask would keep every
+    partition in memory in between, the whole table at once.
+    """
+    if columns != list(X.columns):
+        return X[columns]
+    if len(columns) > 1:
+        return X[columns[::-1]]
+    return X[columns[0]].to_frame()
 
 
 def _chunk_contexts(per_chunk, leaves):

@@ -37,9 +37,12 @@ N_PARTITIONS = 8
 @pytest.fixture(scope="module")
 def client():
     """Two worker processes, as on a small real cluster (pickling between processes)."""
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as cluster, distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         yield client
 
 
@@ -235,7 +238,9 @@ def test_cooccurrence_refuses_sequences_across_partitions(client, events):
     X, _ = events
     ddf = _dask(X[["session_id", "item"]])
     estimator = ValueEmbedder(method="cooccurrence", group_columns="session_id")
-    with pytest.raises(ValueError, match=r"every group must lie in one partition.*'session_id'"):
+    with pytest.raises(
+        ValueError, match=r"every group must lie in one partition.*'session_id'"
+    ):
         DaskEmbedder(estimator).fit(ddf)
     with pytest.raises(ValueError, match="one sequence, which spans this frame's 8 partitions"):
         DaskEmbedder(ValueEmbedder(method="cooccurrence")).fit(ddf[["item"]])
@@ -311,7 +316,9 @@ def test_fitted_estimator_pickles_and_serves_pandas(client, events):
     )
     embedder = DaskEmbedder(recipe).fit(*_dask(X[columns], y))
     restored = pickle.loads(pickle.dumps(embedder.estimator_))
-    assert_array_equal(restored.transform(X[columns]), recipe.fit(X[columns]).transform(X[columns]))
+    assert_array_equal(
+        restored.transform(X[columns]), recipe.fit(X[columns]).transform(X[columns])
+    )
     assert_array_equal(embedder.get_feature_names_out(), recipe.get_feature_names_out())
     assert embedder.n_features_in_ == 3
     assert list(embedder.feature_names_in_) == columns
@@ -360,7 +367,7 @@ def test_bad_inputs(client, events):
     other = ColumnTransformer([("v", ValueEmbedder(), ["item"])], remainder=StandardScaler())
     with pytest.raises(TypeError, match="remainder='drop' or 'passthrough'"):
         DaskEmbedder(other).fit(ddf)
-    with pytest.raises(ValueError, match="split_every"):
+    with pytest.raises(ValueError, match="split_every. parameter of DaskEmbedder"):
         DaskEmbedder(ValueEmbedder(), split_every=1).fit(ddf)
 
 
