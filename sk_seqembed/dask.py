@@ -12,7 +12,6 @@ and recency within groups run on across partitions.
 
 import copy
 import operator
-
 from numbers import Integral
 
 import numpy as np
