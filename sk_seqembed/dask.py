@@ -30,6 +30,7 @@ except ImportError as error:  # pragma: no cover - depends on the environment
     ) from error
 
 from . import _columns, _groups, _reduction
+from . import _radix_select as _radix
 from ._embedding_sum import EmbeddingSum
 from ._position import PositionEmbedder
 from ._temporal import TemporalEmbedder
@@ -479,8 +480,6 @@ def _group_keys(X, names):
 
 # --- exact order statistics of a distributed target -----------------------------------
 
-_DIGIT_BITS = 16
-
 
 def _order_statistics(y, ranks, split_every):
     """The values of ``y`` at sorted ``ranks``, exactly, without sorting ``y``.
@@ -494,54 +493,26 @@ def _order_statistics(y, ranks, split_every):
     found = {}
     while pending:
         requests = sorted({(prefix, bits) for prefix, bits, _ in pending.values()})
-        per_chunk = [dask.delayed(_digit_counts)(part, requests) for part in parts]
-        (histograms,) = dask.compute(_tree_reduce(per_chunk, _add_histograms, split_every))
+        per_chunk = [dask.delayed(_radix.digit_counts)(part, requests) for part in parts]
+        (histograms,) = dask.compute(
+            _tree_reduce(per_chunk, _radix.add_histograms, split_every)
+        )
         for rank, (prefix, bits, left) in list(pending.items()):
             digits, counts = histograms[requests.index((prefix, bits))]
             cumulative = np.cumsum(counts)
             at = int(np.searchsorted(cumulative, left, side="right"))
             left -= int(cumulative[at - 1]) if at else 0
-            prefix, bits = (prefix << _DIGIT_BITS) | int(digits[at]), bits + _DIGIT_BITS
+            prefix, bits = (
+                (prefix << _radix.DIGIT_BITS) | int(digits[at]),
+                bits + _radix.DIGIT_BITS,
+            )
             if bits == 64:
                 found[rank] = prefix
                 del pending[rank]
             else:
                 pending[rank] = (prefix, bits, left)
     keys = np.array([found[int(rank)] for rank in ranks], dtype=np.uint64)
-    return _from_sortable(keys)
-
-
-def _sortable(values):
-    """uint64 keys ordered as the float64 values are (-0.0 taken as 0.0)."""
-    bits = (np.asarray(values, dtype=np.float64) + 0.0).view(np.uint64)
-    negative = (bits >> np.uint64(63)).astype(bool)
-    return np.where(negative, ~bits, bits | np.uint64(1 << 63))
-
-
-def _from_sortable(keys):
-    positive = (keys >> np.uint64(63)).astype(bool)
-    return np.where(positive, keys & ~np.uint64(1 << 63), ~keys).view(np.float64)
-
-
-def _digit_counts(y, requests):
-    """Per (prefix, known bits): the distinct next digits among matching keys, counted."""
-    keys = _sortable(y.to_numpy())
-    out = []
-    for prefix, bits in requests:
-        matching = keys if bits == 0 else keys[keys >> np.uint64(64 - bits) == prefix]
-        digits = (matching >> np.uint64(64 - bits - _DIGIT_BITS)) & np.uint64(0xFFFF)
-        out.append(np.unique(digits, return_counts=True))
-    return out
-
-
-def _add_histograms(chunks):
-    merged = []
-    for histograms in zip(*chunks, strict=True):
-        digits = np.concatenate([d for d, _ in histograms])
-        counts = np.concatenate([c for _, c in histograms])
-        distinct, inverse = np.unique(digits, return_inverse=True)
-        merged.append((distinct, np.bincount(inverse, weights=counts).astype(np.int64)))
-    return merged
+    return _radix.from_sortable(keys)
 
 
 # --- transform ------------------------------------------------------------------------
