@@ -362,7 +362,9 @@ def test_bad_inputs(client, events):
     scaled = ColumnTransformer([("scale", StandardScaler(), ["item"])])
     with pytest.raises(TypeError, match="part 'scale' is a StandardScaler"):
         DaskEmbedder(scaled).fit(ddf)
-    with pytest.raises(TypeError, match="got Ridge"):
+    with pytest.raises(TypeError, match="ColumnTransformer of them; got StandardScaler"):
+        DaskEmbedder(StandardScaler()).fit(ddf)
+    with pytest.raises(ValueError, match="'estimator' parameter of DaskEmbedder"):
         DaskEmbedder(Ridge()).fit(ddf)
     other = ColumnTransformer([("v", ValueEmbedder(), ["item"])], remainder=StandardScaler())
     with pytest.raises(TypeError, match="remainder='drop' or 'passthrough'"):
