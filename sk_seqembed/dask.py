@@ -356,7 +356,8 @@ def _fit_column_transformer(column_transformer, X, y, split_every):
         (name, parts[name] if isinstance(part, _Recorder) else part, selection)
         for name, part, selection in fitted.transformers_
     ]
-    fitted.set_params(**parts)
+    # As sklearn leaves them: unfitted parts as parameters, fitted ones in transformers_.
+    fitted.set_params(**{name: clone(part) for name, part in parts.items()})
     return fitted
 
 
