@@ -47,15 +47,27 @@ def sinusoidal_rows(start, count, dim, base, *, out=None):
         return out
     offsets = np.arange(BLOCK, dtype=np.float64)[:, None] * rates
     cos_offsets, sin_offsets = np.cos(offsets), np.sin(offsets)
+    scratch = _scratch(out)
     for first in range(0, count, BLOCK):
         # sin(a + b) = sin(a) cos(b) + cos(a) sin(b), with a the block's first angle
         # (plus the column's phase).
         sin_start, cos_start = _shifted_sin_cos((start + first) * rates, dim)
         rows = min(BLOCK, count - first)
-        block = out[first : first + rows]
+        block = out[first : first + rows] if scratch is None else scratch[:rows]
         np.multiply(cos_offsets[:rows], sin_start, out=block)
         block += sin_offsets[:rows] * cos_start
+        if scratch is not None:
+            out[first : first + rows] = block
     return out
+
+
+def _scratch(out):
+    """A float64 block to compute in when ``out`` is narrower: every row is then rounded
+    once, from the same float64 value, whichever kernel (table or any-positions) and
+    block boundaries computed it."""
+    if out.dtype == np.float64:
+        return None
+    return np.empty((BLOCK, out.shape[1]))
 
 
 def decay_scales(dim, max_scale):
@@ -104,11 +116,15 @@ def sinusoidal_at(positions, dim, base, out):
     sin_start, cos_start = _shifted_sin_cos(starts[:, None] * rates, dim)
     offsets = np.arange(BLOCK)[:, None] * rates
     cos_offset, sin_offset = np.cos(offsets), np.sin(offsets)
+    scratch = _scratch(out)
     for first in range(0, positions.size, BLOCK):
         rows = slice(first, first + BLOCK)
-        block = out[rows]
+        n_rows = min(BLOCK, positions.size - first)
+        block = out[rows] if scratch is None else scratch[:n_rows]
         np.multiply(sin_start[q[rows]], cos_offset[r[rows]], out=block)
         block += cos_start[q[rows]] * sin_offset[r[rows]]
+        if scratch is not None:
+            out[rows] = block
     return out
 
 

@@ -37,6 +37,8 @@ def interpolate_ranks(ranks, values, low, high, fraction):
     Linear interpolation computed from the nearer end, as numpy does, so a fraction of
     1 gives the upper value exactly.
     """
+    # +0.0: -0.0 and 0.0 compare equal, so either may come first; take one sign.
+    values = values + 0.0
     below = values[np.searchsorted(ranks, low)]
     above = values[np.searchsorted(ranks, high)]
     step = above - below

@@ -628,7 +628,9 @@ class TemporalEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         calendar = _calendar.Calendar(wall_clock(0, n_samples).view(f"datetime64[{unit}]"))
         column = 0
         for k, (field, w) in enumerate(fields):
-            features = self._encode(c, field, w, calendar)
+            # In the output's dtype before adding, as the tables above are: the same
+            # roundings whichever way a row is computed.
+            features = self._encode(c, field, w, calendar).astype(out.dtype, copy=False)
             if self.combine == "sum" and k:
                 out[:, :width] += features
             else:

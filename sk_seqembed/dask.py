@@ -67,7 +67,11 @@ class DaskEmbedder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     -----
     What each estimator needs of the partitions:
 
-    - Rows are in order across partitions (partition 0 first), as in the pandas table.
+    - Rows are in order across partitions (partition 0 first), as in the pandas table
+      (``dd.from_pandas`` sorts by the index unless ``sort=False``).
+    - dask reads object columns as strings by default (``dataframe.convert-string``):
+      an object column of ints or booleans then holds string tokens. Set that option
+      to False to keep the tokens pandas has.
     - ``y`` is a dask Series (or one-column DataFrame) partitioned like ``X``.
     - ``ValueEmbedder(method="cooccurrence")`` reads context windows within
       ``group_columns`` sequences; every sequence must lie in one partition (checked:
@@ -79,7 +83,11 @@ class DaskEmbedder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     - Positions (``PositionEmbedder``) and recency (``TemporalEmbedder`` with
       ``group_columns``) are computed as on the whole table: a first pass over the
       key columns counts each group's rows (or finds its last instant) per partition.
-      The transform stays lazy; that pass runs when the result is computed.
+      The transform stays lazy; that pass runs when the result is computed. Each
+      partition's context travels with it, so ``tail``, ``.partitions[k]`` or ``.loc``
+      give the rows of the whole output.
+    - Every part of a ``ColumnTransformer`` that selects columns must be one of the
+      embedders (a part selecting none is skipped, as sklearn does).
 
     Outputs are pandas partitions with the fitted estimator's feature names and the
     input's index. Hand them to a dask-aware regressor (``xgboost.dask``,
@@ -254,7 +262,8 @@ def _check_target(X, y):
 
 
 def _leaves(estimator, *, fitted):
-    """(embedder, its input column names or None for all) of every embedder inside."""
+    """(embedder, positions of its input columns, or None for all) of every embedder
+    inside ``estimator``; once fitted, only those that were fitted on some column."""
     if isinstance(estimator, _EMBEDDERS):
         return [(estimator, None)]
     if isinstance(estimator, EmbeddingSum):
@@ -262,20 +271,25 @@ def _leaves(estimator, *, fitted):
             return _leaves(estimator.column_transformer_, fitted=True)
         return [(part, None) for _, part, _ in estimator.transformers]
     if isinstance(estimator, ColumnTransformer):
-        parts = estimator.transformers_ if fitted else estimator.transformers
-        leaves = []
-        for name, part, _ in parts:
-            if isinstance(part, str) or (fitted and not isinstance(part, _EMBEDDERS)):
-                # Fitted, "passthrough" may have become a FunctionTransformer.
-                continue
-            if not isinstance(part, _EMBEDDERS):
+        if fitted:
+            # sklearn's record of each part's input columns; names may not be strings.
+            inputs = estimator._transformer_to_input_indices
+            return [
+                (part, list(inputs[name]))
+                for name, part, _ in estimator.transformers_
+                if isinstance(part, _EMBEDDERS) and len(inputs.get(name, []))
+            ]
+        for name, part, _ in estimator.transformers:
+            if not isinstance(part, str) and not isinstance(part, _EMBEDDERS):
                 raise TypeError(
-                    f"DaskEmbedder fits sk_seqembed's embedders by reductions; part "
-                    f"{name!r} is a {type(part).__name__}. Fit it with dask-ml, or "
-                    "apply it after .compute()."
+                    f"DaskEmbedder fits sk_seqembed's ValueEmbedder, PositionEmbedder and "
+                    f"TemporalEmbedder parts by reductions; part {name!r} is a "
+                    f"{type(part).__name__}. Fit it with dask-ml, or apply it after "
+                    ".compute()."
                 )
-            leaves.append((part, list(part.feature_names_in_) if fitted else None))
-        return leaves
+        return [
+            (part, None) for _, part, _ in estimator.transformers if not isinstance(part, str)
+        ]
     raise TypeError(
         "DaskEmbedder wraps ValueEmbedder, PositionEmbedder, TemporalEmbedder, "
         f"EmbeddingSum or a ColumnTransformer of them; got {type(estimator).__name__}."
@@ -337,10 +351,11 @@ def _fit_column_transformer(column_transformer, X, y, split_every):
     sample = X._meta_nonempty
     resolving = clone(column_transformer).set_params(**{name: _Recorder() for name in parts})
     resolving.set_output(transform="default").fit(sample)
+    # A part whose selection is empty is never fitted: sklearn keeps it as it was.
     columns = {
         name: part.columns_
         for name, part, _ in resolving.transformers_
-        if isinstance(part, _Recorder)
+        if isinstance(part, _Recorder) and hasattr(part, "columns_")
     }
     jobs = [(part, columns[name]) for name, part in parts.items() if name in columns]
     _fit_embedders(jobs, X, y, split_every)
@@ -372,6 +387,7 @@ def _fit_embedders(jobs, X, y, split_every):
         running.append((estimator, columns, steps, next(steps, None)))
     X_parts = X.to_delayed()
     y_parts = y.to_delayed() if y is not None else [None] * len(X_parts)
+    n_rows = _tree_reduce([dask.delayed(len)(part) for part in X_parts], sum, split_every)
     while any(request is not None for *_, request in running):
         answers = [None] * len(running)
         reductions = [
@@ -393,7 +409,18 @@ def _fit_embedders(jobs, X, y, split_every):
                 )
                 for r, (i, _, _) in enumerate(reductions)
             ]
-            for (i, _, _), answer in zip(reductions, dask.compute(*combined), strict=True):
+            if n_rows is not None:
+                # The first pass also counts the rows: the meta alone cannot tell.
+                *computed, total = dask.compute(*combined, n_rows)
+                n_rows = None
+                if total == 0:
+                    raise ValueError(
+                        f"Found array with 0 sample(s) (every one of the {X.npartitions} "
+                        "partitions is empty) while a minimum of 1 is required."
+                    )
+            else:
+                computed = dask.compute(*combined)
+            for (i, _, _), answer in zip(reductions, computed, strict=True):
                 answers[i] = answer
         for i, (_, _, _, request) in enumerate(running):
             if isinstance(request, _reduction.OrderStatistics):
@@ -442,12 +469,13 @@ def _check_sequences(estimator, X):
         estimator, estimator.group_columns, parameter="group_columns"
     )
     if keys.size == 0:
-        if X.npartitions > 1:
+        filled = int((X.map_partitions(len).compute() > 0).sum()) if X.npartitions > 1 else 1
+        if filled > 1:
             raise ValueError(
                 "ValueEmbedder(method='cooccurrence') without group_columns reads the whole "
-                f"table as one sequence, which spans this frame's {X.npartitions} "
-                "partitions. Set group_columns to the sequence key (each sequence within "
-                "one partition), or repartition to one partition."
+                f"table as one sequence, which spans {filled} of this frame's partitions. "
+                "Set group_columns to the sequence key (each sequence within one "
+                "partition), or repartition to one partition."
             )
         return
     names = [X.columns[j] for j in keys]
@@ -523,25 +551,41 @@ def _transform(fitted, X):
     """A lazy dask DataFrame of ``fitted.transform`` on every partition."""
     # A pandas-output copy: sklearn names the columns and keeps passthrough dtypes.
     fitted = copy.deepcopy(fitted).set_output(transform="pandas")
+    names = list(X.columns)
     leaves = [
-        (i, leaf, columns)
-        for i, (leaf, columns) in enumerate(_leaves(fitted, fitted=True))
+        (i, leaf, names if inputs is None else [names[j] for j in inputs])
+        for i, (leaf, inputs) in enumerate(_leaves(fitted, fitted=True))
         if leaf._needs_chunk_context()
     ]
-    meta = _transform_chunk(X._meta, fitted, None)
-    shared = dask.delayed(fitted, pure=True)
+    meta = _transform_chunk(X._meta, None, fitted)
+    # Not pure: hashing the fitted tables for a key would cost a pass over them.
+    shared = dask.delayed(fitted, pure=False)
     if not leaves:
-        return X.map_partitions(_transform_chunk, shared, None, meta=meta)
-    jobs = [
-        (columns or list(X.columns), leaf._context_statistics) for _, leaf, columns in leaves
-    ]
+        return X.map_partitions(_transform_chunk, None, shared, meta=meta)
+    jobs = [(columns, leaf._context_statistics) for _, leaf, columns in leaves]
     needed = list(dict.fromkeys(column for columns, _ in jobs for column in columns))
     per_chunk = [
         dask.delayed(_chunk_statistics)(part, None, jobs, k)
         for k, part in enumerate(_separate_read(X, needed).to_delayed())
     ]
     contexts = dask.delayed(_chunk_contexts)(per_chunk, [(i, leaf) for i, leaf, _ in leaves])
-    return X.map_partitions(_transform_chunk, shared, contexts, meta=meta, partition_info=True)
+    # One context per partition, as a frame partitioned like X: dask then hands each
+    # partition its own context, also when it computes only some partitions (tail,
+    # .partitions[k], .loc), where a partition number would be that of the selection.
+    with dask.config.set({"dataframe.convert-string": False}):
+        # Contexts are Python objects: dask must not turn the column into strings.
+        context_frame = dd.from_delayed(
+            [dask.delayed(_context_partition)(contexts, k) for k in range(X.npartitions)],
+            meta=_context_partition([{}], 0).iloc[:0],
+            verify_meta=False,
+        )
+    return X.map_partitions(
+        _transform_chunk, context_frame, shared, meta=meta, align_dataframes=False
+    )
+
+
+def _context_partition(contexts, k):
+    return pd.DataFrame({"context": pd.Series([contexts[k]], dtype=object)})
 
 
 def _separate_read(X, columns):
@@ -568,9 +612,9 @@ def _chunk_contexts(per_chunk, leaves):
     return contexts
 
 
-def _transform_chunk(X, fitted, contexts, partition_info=None):
-    if contexts is not None:
-        fitted = _with_contexts(fitted, contexts[partition_info["number"]])
+def _transform_chunk(X, context_frame, fitted):
+    if context_frame is not None:
+        fitted = _with_contexts(fitted, context_frame["context"].iloc[0])
     out = fitted.transform(X)
     if not isinstance(out, pd.DataFrame):
         out = pd.DataFrame(out, columns=fitted.get_feature_names_out(), index=X.index)
@@ -580,25 +624,23 @@ def _transform_chunk(X, fitted, contexts, partition_info=None):
 
 def _with_contexts(fitted, contexts):
     """A shallow copy of ``fitted`` whose embedders carry their partition's context."""
-    counter = iter(range(10**9))
+    by_leaf = {
+        id(leaf): contexts[i]
+        for i, (leaf, _) in enumerate(_leaves(fitted, fitted=True))
+        if i in contexts
+    }
 
     def place(estimator):
-        if isinstance(estimator, _EMBEDDERS):
-            i = next(counter)
-            if i not in contexts:
-                return estimator
-            placed = copy.copy(estimator)
-            placed._chunk_context = contexts[i]
-            return placed
-        if isinstance(estimator, EmbeddingSum):
-            placed = copy.copy(estimator)
-            placed.column_transformer_ = place(estimator.column_transformer_)
-            return placed
         placed = copy.copy(estimator)
-        placed.transformers_ = [
-            (name, place(part) if isinstance(part, _EMBEDDERS) else part, selection)
-            for name, part, selection in estimator.transformers_
-        ]
+        if isinstance(estimator, _EMBEDDERS):
+            placed._chunk_context = by_leaf[id(estimator)]
+        elif isinstance(estimator, EmbeddingSum):
+            placed.column_transformer_ = place(estimator.column_transformer_)
+        else:
+            placed.transformers_ = [
+                (name, place(part) if id(part) in by_leaf else part, selection)
+                for name, part, selection in estimator.transformers_
+            ]
         return placed
 
     return place(fitted)

@@ -59,6 +59,10 @@ def _events():
     X["kind"] = pd.Categorical(rng.choice(["a", "b", "c"], n))
     X["region"] = rng.choice([0.5, -0.0, 0.0, np.nan], n)
     X["step"] = rng.integers(0, 50, n)
+    # One time with milliseconds, in the last partition only: that partition alone takes
+    # the row-by-row path, the others the per-day and per-time tables.
+    X["subsecond_time"] = X["naive_time"].astype("datetime64[ms]")
+    X.loc[n - 3, "subsecond_time"] = pd.Timestamp("2024-02-01 10:00:00.250")
     return X.reset_index(drop=True), pd.Series(y, name="y")
 
 
@@ -79,7 +83,7 @@ def _assert_same_as_pandas(estimator, columns, X=X_EVENTS, y=Y_EVENTS, ddf=None)
     X = X[columns]
     expected = estimator.fit(X, y).transform(X)
     if ddf is None:
-        ddf, dy = _dask(X, y)
+        ddf, dy = _dask(X, y) if y is not None else (_dask(X), None)
     else:
         ddf, dy = ddf[columns], ddf["y"]
     embedder = DaskEmbedder(estimator).fit(ddf, dy)
@@ -154,6 +158,18 @@ CASES = {
     "temporal-random": (
         TemporalEmbedder(3, method="random", features=["weekday", "hour"], random_state=0),
         ["naive_time"],
+    ),
+    "position-sinusoidal-float32-global": (
+        PositionEmbedder(6, positions="global", dtype="float32"),
+        ["item"],
+    ),
+    "position-sinusoidal-float32-reverse": (
+        PositionEmbedder(5, reverse=True, dtype="float32"),
+        ["store"],
+    ),
+    "temporal-float32-sum": (
+        TemporalEmbedder(4, combine="sum", features=["hour", "month"], dtype="float32"),
+        ["subsecond_time"],
     ),
     "temporal-onehot-timefeature": (
         TemporalEmbedder(2, method="timefeature", handle_missing="zeros"),
@@ -242,7 +258,9 @@ def test_cooccurrence_refuses_sequences_across_partitions(client, events):
         ValueError, match=r"every group must lie in one partition.*'session_id'"
     ):
         DaskEmbedder(estimator).fit(ddf)
-    with pytest.raises(ValueError, match="one sequence, which spans this frame's 8 partitions"):
+    with pytest.raises(
+        ValueError, match="one sequence, which spans 8 of this frame.s partitions"
+    ):
         DaskEmbedder(ValueEmbedder(method="cooccurrence")).fit(ddf[["item"]])
 
 
@@ -283,6 +301,51 @@ def test_order_statistics_are_exact(client, values, n_partitions):
     ranks = np.unique([0, len(y) // 3, len(y) // 2, len(y) - 1])
     expected = np.partition(y.to_numpy(), ranks)[ranks]
     assert_array_equal(_order_statistics(dy, ranks, split_every=2), expected)
+
+
+def test_selected_partitions_keep_their_own_context(client, events):
+    """tail, .partitions[k] and .loc compute some partitions only, with the right
+    positions: each partition's context travels with it, not with its number."""
+    X, _ = events
+    ddf = _dask(X[["session_id"]])
+    lazy = DaskEmbedder(PositionEmbedder(method="scalar")).fit(ddf).transform(ddf)
+    whole = lazy.compute()
+    assert_array_equal(
+        lazy.partitions[5].compute(), whole.loc[ddf.partitions[5].index.compute()]
+    )
+    assert_array_equal(lazy.partitions[3:].compute(), whole.iloc[len(ddf.partitions[:3]) :])
+    assert_array_equal(lazy.tail(7), whole.tail(7))
+    assert_array_equal(lazy.loc[100:130].compute(), whole.loc[100:130])
+
+
+def test_empty_frames_and_parts(client, events):
+    """No rows at all is refused as in pandas; a part selecting no column is skipped."""
+    X, _ = events
+    ddf = _dask(X[["session_id", "item"]])
+    with pytest.raises(ValueError, match="Found array with 0 sample.*every one of the 8"):
+        DaskEmbedder(PositionEmbedder()).fit(ddf[ddf["item"] < -1][["session_id"]])
+    recipe = ColumnTransformer(
+        [
+            ("value", ValueEmbedder(3, random_state=0), ["item"]),
+            ("none", PositionEmbedder(), []),
+        ]
+    )
+    _assert_same_as_pandas(recipe, ["session_id", "item"], X, None)
+    # Co-occurrence without groups: one partition holding rows is one sequence.
+    one = dd.concat([ddf.partitions[0], ddf.partitions[1:][ddf["item"] < -1]])
+    estimator = ValueEmbedder(3, method="cooccurrence", random_state=0)
+    got = DaskEmbedder(estimator).fit(one[["item"]]).transform(one[["item"]]).compute()
+    part = X[["item"]].iloc[: len(got)]
+    assert_array_equal(got, estimator.fit(part).transform(part))
+
+
+def test_column_names_that_are_not_strings(client):
+    """Integer column labels: parts are found by position, as sklearn records them."""
+    X = pd.DataFrame({0: ["a", "b"] * 20, 1: np.arange(40) % 7})
+    recipe = ColumnTransformer([("p", PositionEmbedder(3), [0]), ("v", ValueEmbedder(2), [1])])
+    expected = recipe.fit(X).transform(X)[:, :3]
+    got = DaskEmbedder(recipe).fit(_dask(X)).transform(_dask(X)).compute()
+    assert_array_equal(got.to_numpy()[:, :3], expected)
 
 
 def test_transform_is_lazy(client, events):
