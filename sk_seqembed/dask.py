@@ -5,9 +5,9 @@
 them (such as :func:`~sk_seqembed.make_sequence_embedder`'s). Fitting computes what the
 estimators learn as reductions over the partitions (token counts, co-occurrence counts,
 target counts and exact quantiles, zones, ranges and origins of datetimes) and leaves an
-ordinary in-memory fitted estimator in ``estimator_``. Transforming is lazy: one
-``map_partitions`` whose partitions know where they sit in the whole table, so positions
-and recency within groups run on across partitions.
+ordinary in-memory fitted estimator in ``estimator_``. Transforming is lazy: one task per
+partition, which knows where its partition sits in the whole table, so positions and
+recency within groups run on across partitions.
 """
 
 import copy
@@ -385,8 +385,14 @@ def _fit_embedders(jobs, X, y, split_every):
         _check_sequences(estimator, X[columns])
         steps = estimator._fit_steps()
         running.append((estimator, columns, steps, next(steps, None)))
-    X_parts = X.to_delayed()
-    y_parts = y.to_delayed() if y is not None else [None] * len(X_parts)
+    with _as_partitioned():
+        X_parts = X.to_delayed()
+        y_parts = y.to_delayed() if y is not None else [None] * len(X_parts)
+    if len(y_parts) != len(X_parts):
+        raise ValueError(
+            f"y has {len(y_parts)} partitions and X {len(X_parts)}: they must be "
+            "partitioned alike (e.g. both columns of one dask DataFrame)."
+        )
     n_rows = _tree_reduce([dask.delayed(len)(part) for part in X_parts], sum, split_every)
     while any(request is not None for *_, request in running):
         answers = [None] * len(running)
@@ -431,6 +437,16 @@ def _fit_embedders(jobs, X, y, split_every):
                 running, answers, strict=True
             )
         ]
+
+
+def _as_partitioned():
+    """Keep the partitions as the frame has them.
+
+    dask's optimizer may merge small partitions, differently for different column
+    selections (X and y, or a pass reading the group keys only), so passes over one
+    table would no longer line up partition by partition.
+    """
+    return dask.config.set({"optimization.tune.active": False})
 
 
 def _send(steps, answer):
@@ -479,9 +495,9 @@ def _check_sequences(estimator, X):
             )
         return
     names = [X.columns[j] for j in keys]
-    tables = dask.compute(
-        *[dask.delayed(_group_keys)(part, names) for part in X[names].to_delayed()]
-    )
+    with _as_partitioned():
+        parts = X[names].to_delayed()
+    tables = dask.compute(*[dask.delayed(_group_keys)(part, names) for part in parts])
     bounds, codes = _groups.across_chunks(tables)
     spans = np.bincount(codes) > 1
     if spans.any():
@@ -517,7 +533,8 @@ def _order_statistics(y, ranks, split_every):
     per partition, the next 16 bits of the keys that share a rank's known prefix, so
     four passes over ``y`` pin every rank down to its exact value.
     """
-    parts = y.to_delayed()
+    with _as_partitioned():
+        parts = y.to_delayed()
     pending = {int(rank): (0, 0, int(rank)) for rank in ranks}  # prefix, bits, rank left
     found = {}
     while pending:
@@ -564,28 +581,25 @@ def _transform(fitted, X):
         return X.map_partitions(_transform_chunk, None, shared, meta=meta)
     jobs = [(columns, leaf._context_statistics) for _, leaf, columns in leaves]
     needed = list(dict.fromkeys(column for columns, _ in jobs for column in columns))
+    with _as_partitioned():
+        parts = X.to_delayed()
+        context_parts = _separate_read(X, needed).to_delayed()
     per_chunk = [
         dask.delayed(_chunk_statistics)(part, None, jobs, k)
-        for k, part in enumerate(_separate_read(X, needed).to_delayed())
+        for k, part in enumerate(context_parts)
     ]
     contexts = dask.delayed(_chunk_contexts)(per_chunk, [(i, leaf) for i, leaf, _ in leaves])
-    # One context per partition, as a frame partitioned like X: dask then hands each
-    # partition its own context, also when it computes only some partitions (tail,
-    # .partitions[k], .loc), where a partition number would be that of the selection.
-    with dask.config.set({"dataframe.convert-string": False}):
-        # Contexts are Python objects: dask must not turn the column into strings.
-        context_frame = dd.from_delayed(
-            [dask.delayed(_context_partition)(contexts, k) for k in range(X.npartitions)],
-            meta=_context_partition([{}], 0).iloc[:0],
-            verify_meta=False,
+    # One task per partition, holding that partition's context: what map_partitions
+    # builds, with each partition's context tied to it, so a computation of some
+    # partitions only (tail, .partitions[k], .loc) still gets each one's own context.
+    outputs = [
+        dask.delayed(_transform_chunk)(
+            part, dask.delayed(operator.getitem)(contexts, k), shared
         )
-    return X.map_partitions(
-        _transform_chunk, context_frame, shared, meta=meta, align_dataframes=False
-    )
-
-
-def _context_partition(contexts, k):
-    return pd.DataFrame({"context": pd.Series([contexts[k]], dtype=object)})
+        for k, part in enumerate(parts)
+    ]
+    divisions = X.divisions if X.known_divisions else None
+    return dd.from_delayed(outputs, meta=meta, divisions=divisions, verify_meta=False)
 
 
 def _separate_read(X, columns):
@@ -612,9 +626,9 @@ def _chunk_contexts(per_chunk, leaves):
     return contexts
 
 
-def _transform_chunk(X, context_frame, fitted):
-    if context_frame is not None:
-        fitted = _with_contexts(fitted, context_frame["context"].iloc[0])
+def _transform_chunk(X, contexts, fitted):
+    if contexts is not None:
+        fitted = _with_contexts(fitted, contexts)
     out = fitted.transform(X)
     if not isinstance(out, pd.DataFrame):
         out = pd.DataFrame(out, columns=fitted.get_feature_names_out(), index=X.index)

@@ -348,6 +348,32 @@ def test_column_names_that_are_not_strings(client):
     assert_array_equal(got.to_numpy()[:, :3], expected)
 
 
+def test_parquet_partitions_that_dask_would_merge(client, tmp_path):
+    """dask merges small parquet partitions per column selection (X and y differently);
+    fit and transform still see the files' partitions, in step."""
+    frames = []
+    for b in range(N_PARTITIONS):
+        X, y, _ = make_event_log(n_sequences=15, random_state=b)
+        X = X.assign(sequence_id=X["sequence_id"] + 100 * b, y=y, a=1.0, b=2.0, c=3.0)
+        X.to_parquet(tmp_path / f"part{b}.parquet")
+        frames.append(X)
+    whole = pd.concat(frames, ignore_index=True)
+    table = dd.read_parquet(tmp_path)
+    columns = ["sequence_id", "item", "timestamp"]
+    assert table["y"].optimize().npartitions < table[columns].optimize().npartitions
+    recipe = make_sequence_embedder(
+        value="item",
+        position="sequence_id",
+        temporal=["timestamp", "sequence_id"],
+        value_embedder=ValueEmbedder(4, method="target"),
+        temporal_embedder=TemporalEmbedder(features=["hour"], group_columns="sequence_id"),
+    )
+    embedder = DaskEmbedder(recipe).fit(table[columns], table["y"])
+    got = embedder.transform(table[columns]).compute()
+    expected = recipe.fit(whole[columns], whole["y"]).transform(whole[columns])
+    assert_array_equal(got.to_numpy(), expected)
+
+
 def test_transform_is_lazy(client, events):
     """transform builds a graph only: partitions that would fail are not read."""
     X, _ = events
