@@ -326,10 +326,11 @@ def run_pandas(paths, estimator):
 
 
 def dask_output(embedder, ddf):
-    """The transform's partitions gathered one by one: ``compute()`` would first
-    concatenate them on one worker, which its memory limit may not allow."""
-    parts = dask.compute(*embedder.transform(ddf[FEATURES]).to_delayed())
-    return np.vstack([part.to_numpy() for part in parts])
+    """The transform's partitions gathered one at a time: ``compute()`` would first
+    concatenate them on one worker, and computing them all at once would hold every
+    output partition on the workers, which their memory limit may not allow."""
+    parts = embedder.transform(ddf[FEATURES]).to_delayed()
+    return np.vstack([part.compute().to_numpy() for part in parts])
 
 
 def check_same_output(dask_out, pandas_out, problems):
@@ -375,6 +376,54 @@ def print_warnings(warnings):
         print(f"      {count}x {message}")
 
 
+def peer_fit(X, y):
+    """The peer's fit: each item's mean target, with dask's own groupby."""
+    return y.groupby(X["item"]).mean().compute()
+
+
+def peer_features(part, position, means):
+    """What a user writes with dask alone: Transformer sinusoids of the cumcount
+    position, the item's mean target, and hour and weekday as sine-cosine pairs."""
+    rates = 10_000.0 ** (-2 * (np.arange(8) // 2) / 8)
+    angles = position.to_numpy(np.float64)[:, None] * rates
+    sinusoids = np.where(np.arange(8) % 2 == 0, np.sin(angles), np.cos(angles))
+    columns = {f"pos{j}": sinusoids[:, j] for j in range(8)}
+    columns["item_mean"] = part["item"].map(means).to_numpy(np.float64)
+    for field, period in (("hour", 24), ("day_of_week", 7)):
+        angle = 2 * np.pi * getattr(part["timestamp"].dt, field).to_numpy() / period
+        columns[f"{field}_sin"], columns[f"{field}_cos"] = np.sin(angle), np.cos(angle)
+    return pd.DataFrame(columns, index=part.index)
+
+
+def run_peer(client, log, ddf, problems, args):
+    """The hand-written dask pipeline: fit (means), then transform summed on the cluster."""
+    X, y = ddf[FEATURES], ddf[TARGET]
+    fit = dask_phase(client, log, "peer fit", lambda: peer_fit(X, y), problems, args)
+    means = fit["result"]
+    meta = peer_features(X._meta_nonempty, pd.Series([0] * 2), means).iloc[:0]
+
+    def transform():
+        # dask's own group operation counts positions across partitions.
+        position = X.groupby("sequence_id").cumcount()
+        features = X.map_partitions(peer_features, position, means, meta=meta)
+        return features.sum().compute()
+
+    transform = dask_phase(client, log, "peer transform", transform, problems, args)
+    return fit, transform
+
+
+def bare_write_rows_per_second(n_columns, n_rows=1_000_000, repeat=5):
+    """Rows per second numpy writes into a preallocated float64 array of the output's
+    width, in one process: the floor for any transform producing those bytes."""
+    out = np.empty((n_rows, n_columns))
+    best = np.inf
+    for _ in range(repeat):
+        start = time.perf_counter()
+        out[...] = 0.5
+        best = min(best, time.perf_counter() - start)
+    return n_rows / best
+
+
 def table_row(path, rows, fit, transform, peak, limit):
     return {
         "path": path,
@@ -410,6 +459,25 @@ def report_dask(client, log, ddf, estimator, n_rows, table_bytes, args, problems
     peak = peak_rss(fit, transform)
     if peak > limit:
         problems.append(f"a worker peaked at {format_bytes(peak)}, above its limit")
+    ours = n_rows / seconds
+    try:
+        peer_fit_phase, peer_transform = run_peer(client, log, ddf, problems, args)
+        peer = n_rows / (peer_fit_phase["seconds"] + peer_transform["seconds"])
+        print(
+            f"  peer, dask alone (groupby mean of y per item, groupby cumcount sinusoids, "
+            f"hour/weekday sin-cos; 13 columns): fit {peer_fit_phase['seconds']:.1f} s, "
+            f"transform {peer_transform['seconds']:.1f} s, {peer:,.0f} rows/s; peak RSS "
+            f"per worker {format_bytes(peak_rss(peer_fit_phase, peer_transform))}"
+        )
+        print(f"  ours / peer throughput: {ours / peer:.2f}x")
+    except Exception:
+        problems.append("the dask peer failed:\n" + traceback.format_exc())
+        print(problems[-1])
+    write = bare_write_rows_per_second(n_out)
+    print(
+        f"  bare numpy write of {n_out} float64 columns in one process: {write:,.0f} rows/s; "
+        f"ours (2 workers, fit + transform) is {write / ours:.1f}x slower"
+    )
     return table_row(
         f"dask, {ddf.npartitions} partitions",
         n_rows,
@@ -529,9 +597,9 @@ def parse_args():
     # Above the 610 MiB table, for now: on 20M rows a worker peaks near 0.95 GiB in the
     # transform (two 134 MiB output partitions, input partitions read ahead, and every
     # partition's context), and dask pauses a worker at 80% of its limit, restarts it at 95%.
-    parser.add_argument("--memory-limit", default="1.5GB", help="per dask worker")
+    parser.add_argument("--memory-limit", default="600MB", help="per dask worker")
     parser.add_argument(
-        "--sequences-per-file", type=int, default=20_000, help="sessions per partition"
+        "--sequences-per-file", type=int, default=5_000, help="sessions per partition"
     )
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per phase")
     parser.add_argument("--data-dir", help="where to write the parquet files")
@@ -563,10 +631,9 @@ def main():
         ddf = read_partitioned(paths)
         n_x, n_y = fused_partitions(ddf)
         print(
-            f"dask reads {ddf.npartitions} partitions; with partition tuning on, its "
-            f"optimizer would fuse X into {n_x} and y into {n_y}: tuning turned off"
+            f"dask reads {ddf.npartitions} partitions; its optimizer would merge X into "
+            f"{n_x} and y into {n_y} (DaskEmbedder keeps the files' partitions)"
         )
-        dask.config.set({"optimization.tune.active": False})
         report(args, directory, ddf, paths[:n_memory], n_rows, n_bytes, problems)
     finally:
         if not args.keep:
