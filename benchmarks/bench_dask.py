@@ -436,15 +436,19 @@ def table_row(path, rows, fit, transform, peak, limit):
     }
 
 
+def failed(what, log, problems):
+    """Record and print the exception being handled, and the warnings dask logged."""
+    problems.append(f"{what} failed:\n" + traceback.format_exc())
+    print(problems[-1])
+    print_warnings(log.new())
+
+
 def report_dask(client, log, ddf, estimator, n_rows, table_bytes, args, problems):
     print(f"\ndask: DaskEmbedder on {n_rows:,} rows ({ddf.npartitions} partitions)")
     try:
         fit, transform = run_dask(client, log, ddf, estimator, problems, args)
     except Exception:
-        problems.append("dask run on the whole log failed:\n" + traceback.format_exc())
-        print(problems[-1])
-        print_warnings(log.new())
-        return None
+        return failed("dask run on the whole log", log, problems)
     limit = parse_bytes(args.memory_limit)
     print_phase("fit", n_rows, fit, limit, table_bytes)
     print_phase("transform", n_rows, transform, limit, table_bytes)
@@ -521,10 +525,7 @@ def report_same_rows(client, log, paths, estimator, memory, table_bytes, args, p
             client, log, "gather", lambda: dask_output(fit["result"], small), problems, args
         )
     except Exception:
-        problems.append("dask run on the pandas rows failed:\n" + traceback.format_exc())
-        print(problems[-1])
-        print_warnings(log.new())
-        return None
+        return failed("dask run on the pandas rows", log, problems)
     limit = parse_bytes(args.memory_limit)
     print_phase("fit", memory["rows"], fit, limit, table_bytes)
     print_phase("transform", memory["rows"], transform, limit, table_bytes)

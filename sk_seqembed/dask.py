@@ -388,11 +388,6 @@ def _fit_embedders(jobs, X, y, split_every):
     with _as_partitioned():
         X_parts = X.to_delayed()
         y_parts = y.to_delayed() if y is not None else [None] * len(X_parts)
-    if len(y_parts) != len(X_parts):
-        raise ValueError(
-            f"y has {len(y_parts)} partitions and X {len(X_parts)}: they must be "
-            "partitioned alike (e.g. both columns of one dask DataFrame)."
-        )
     n_rows = _tree_reduce([dask.delayed(len)(part) for part in X_parts], sum, split_every)
     while any(request is not None for *_, request in running):
         answers = [None] * len(running)
