@@ -1,0 +1,180 @@
+"""The partitioned fit and transform contract: fit as reductions over chunks of rows,
+transform of one chunk placed in a larger table.
+
+An estimator that follows it (it inherits :class:`PartitionedMixin` and implements the
+hooks below) fits the same way on a pandas frame held in memory and on a dask frame
+split in partitions (``sk_seqembed.dask.DaskEmbedder``), and both fits share every line
+that turns statistics into fitted attributes, so they agree exactly.
+
+Fit
+    ``_fit_steps(X)`` is a generator. Each step it yields is either
+
+    - a :class:`Reduction`: a statistic computed on every chunk ``(X, y)`` and combined
+      into one (an associative ``combine``), sent back into the generator; or
+    - an :class:`OrderStatistics` request: the values of ``y`` at some ranks of its
+      sorted order, sent back as an array.
+
+    When the generator returns, the estimator is fitted. ``X`` tells the columns only
+    (in memory it is the whole frame, on dask the frame's empty ``meta``); rows reach
+    the fit through the reductions' ``chunk`` functions alone. :meth:`_fit_in_memory`
+    runs the steps on one chunk, the whole input.
+
+Transform
+    ``_transform(X, context)`` transforms the rows of ``X``. ``context`` is None when
+    ``X`` is the whole table (every in-memory ``transform``); otherwise it is what the
+    chunk needs from the rest of the table, made in two steps:
+    ``_context_statistics(X)`` on every chunk (of the whole table, in order) and
+    ``_contexts(statistics)``, one context per chunk. ``_needs_context()`` says whether
+    an estimator needs any. :meth:`_with_context` gives a copy of a fitted estimator
+    whose ``transform`` passes its chunk's context on; the context is never written
+    anywhere else.
+
+Requirements on partitions
+    ``_groups_within_partitions()`` names the input columns whose groups must each lie
+    in one partition (an empty array: the whole table in one partition; None: no
+    requirement). ``_fit_transform_is_cross_fitted()`` says that ``fit_transform`` is
+    not ``fit().transform()`` (cross-fitted target statistics), which a partitioned
+    ``fit_transform`` cannot honour.
+"""
+
+import copy
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from . import _columns
+
+
+@dataclass(frozen=True)
+class Reduction:
+    """``chunk(X, y)`` on every chunk, then ``combine(list_of_statistics)``."""
+
+    chunk: object
+    combine: object
+
+
+@dataclass(frozen=True)
+class OrderStatistics:
+    """The values of ``y`` at 0-based ``ranks`` of its sorted order."""
+
+    ranks: np.ndarray
+
+
+def fit_in_memory(steps, X, y=None):
+    """Drive a fit generator on the whole input as a single chunk."""
+    answer = None
+    while True:
+        try:
+            request = steps.send(answer)
+        except StopIteration:
+            return
+        if isinstance(request, OrderStatistics):
+            answer = np.partition(y, request.ranks)[request.ranks]
+        else:
+            # One chunk: its statistic is already the combined one.
+            answer = request.chunk(X, y)
+
+
+def concatenate(statistics):
+    """Combine lists of per-chunk statistics, keeping chunk order."""
+    return [item for chunk in statistics for item in chunk]
+
+
+def add(statistics):
+    """Combine statistics that add up: arrays, numbers, sparse matrices, or lists of them
+    (added item by item)."""
+    first = statistics[0]
+    if isinstance(first, list | tuple):
+        return [add(list(items)) for items in zip(*statistics, strict=True)]
+    total = first
+    for other in statistics[1:]:
+        total = total + other
+    return total
+
+
+class PartitionedMixin:
+    """Mixin for estimators that fit on chunks of rows and transform one chunk in place.
+
+    Subclasses implement ``_fit_steps(X)`` and ``_transform(X, context)``, and, when a
+    chunk's output depends on other chunks, ``_needs_context``,
+    ``_context_statistics`` and ``_contexts`` (see the module docstring). Then
+    ``fit`` is ``self._fit_in_memory(X, y)`` after checking ``X``, ``transform`` is
+    ``self._transform_placed(X)``, and ``sk_seqembed.dask.DaskEmbedder`` fits and
+    transforms the estimator on dask frames, a user's own estimator included.
+
+    Examples
+    --------
+    A per-column mean, centred out in ``transform``:
+
+    >>> import numpy as np
+    >>> from sklearn.base import BaseEstimator, TransformerMixin
+    >>> from sk_seqembed.base import PartitionedMixin, Reduction, add
+    >>> class Centerer(PartitionedMixin, TransformerMixin, BaseEstimator):
+    ...     def fit(self, X, y=None):
+    ...         return self._fit_in_memory(self._check_fit_input(X), y)
+    ...     def _fit_steps(self, X):
+    ...         def chunk(X, y):
+    ...             return [np.asarray(X, dtype=float).sum(axis=0), len(X)]
+    ...         total, n_rows = yield Reduction(chunk, add)
+    ...         self.mean_ = total / n_rows
+    ...     def transform(self, X):
+    ...         return self._transform_placed(X)
+    ...     def _transform(self, X, context):
+    ...         return np.asarray(X, dtype=float) - self.mean_
+    >>> Centerer().fit_transform(np.array([[1.0], [3.0]])).ravel().tolist()
+    [-1.0, 1.0]
+    """
+
+    # The context a copy made by _with_context carries; None: the table is the input.
+    __context = None
+
+    def _check_fit_input(self, X):
+        """``X`` validated for fit (sets ``n_features_in_`` and ``feature_names_in_``)."""
+        return _columns.check_input(self, X, reset=True)
+
+    def _fit_in_memory(self, X, y=None):
+        """Run ``_fit_steps`` on the whole (checked) ``X`` as one chunk; return self."""
+        fit_in_memory(self._fit_steps(X), X, y)
+        return self
+
+    def _start_partitioned_fit(self, meta):
+        """The fit steps for a table whose columns are those of ``meta`` (no rows
+        needed), after validating the parameters and the columns."""
+        if hasattr(self, "_parameter_constraints"):
+            self._validate_params()
+        validate_data(self, meta, reset=True, skip_check_array=True)
+        return self._fit_steps(meta)
+
+    def _transform_placed(self, X):
+        """``_transform`` of the checked ``X``, with this copy's context, if any."""
+        check_is_fitted(self)
+        X = _columns.check_input(self, X, reset=False)
+        return self._transform(X, self.__context)
+
+    def _with_context(self, context):
+        """A shallow copy whose ``transform`` places its input with ``context``."""
+        placed = copy.copy(self)
+        placed.__context = context
+        return placed
+
+    def _needs_context(self):
+        """Whether a chunk's output depends on the other chunks of its table."""
+        return False
+
+    def _context_statistics(self, X):
+        """What one chunk tells the others (any picklable object)."""
+        raise NotImplementedError(f"{type(self).__name__} needs no chunk context.")
+
+    def _contexts(self, statistics):
+        """One context per chunk, from every chunk's ``_context_statistics`` in order."""
+        raise NotImplementedError(f"{type(self).__name__} needs no chunk context.")
+
+    def _groups_within_partitions(self):
+        """Input columns whose groups must each lie in one partition: None (no such
+        requirement), or positions (an empty array: the whole table in one)."""
+        return None
+
+    def _fit_transform_is_cross_fitted(self):
+        """Whether ``fit_transform(X, y)`` differs from ``fit(X, y).transform(X)``."""
+        return False
