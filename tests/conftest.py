@@ -1,14 +1,23 @@
-"""Shared fixtures: dataframe backends and the two ways of fitting a transformer."""
+"""Shared fixtures (dataframe backends, the two ways of fitting a transformer) and the
+small helpers that several test modules import from here."""
+
+import zoneinfo
 
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import settings
 
+from sk_seqembed import EmbeddingSum, PositionEmbedder, ValueEmbedder
+
 settings.register_profile("ci", max_examples=40, deadline=None)
 settings.load_profile("ci")
 
 BACKENDS = ["pandas-numpy", "pandas-nullable", "pandas-pyarrow", "polars"]
+
+BIG = 2**62 + 1  # float64 rounds it to 2**62: a lossy cast cannot hide.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 
 
 class Backend:
@@ -70,3 +79,38 @@ def fit_transform(request):
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)
+
+
+# --- estimators and frames several test modules build --------------------------------------
+
+
+def frame(**columns):
+    return pd.DataFrame(columns)
+
+
+def value(dim=2, **params):
+    return ValueEmbedder(dim, random_state=0, **params)
+
+
+def position(dim=2, **params):
+    return PositionEmbedder(dim, **params)
+
+
+def embedding_sum(**params):
+    """A value part on ``item`` plus a position part on ``session``, width 2."""
+    parts = [
+        ("value", ValueEmbedder(random_state=0), ["item"]),
+        ("position", PositionEmbedder(), ["session"]),
+    ]
+    return EmbeddingSum(parts, embedding_dim=2, **params)
+
+
+def session_items(backend=None):
+    columns = {"session": [1, 1, 2, 1], "item": ["a", "b", "a", "c"]}
+    return frame(**columns) if backend is None else backend.frame(columns)
+
+
+def _state(generator):
+    """A RandomState's position in its stream, comparable with ==."""
+    _, key, position_in_key, *_ = generator.get_state()
+    return key.tobytes(), position_in_key

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
-from numpy.testing import assert_allclose
+from numpy.testing import assert_allclose, assert_array_equal
 from pandas.testing import assert_frame_equal
 from sklearn.base import clone
 from sklearn.compose import ColumnTransformer, make_column_selector
@@ -25,6 +25,7 @@ from sk_seqembed import (
     make_sequence_embedder,
 )
 from sk_seqembed.datasets import make_event_log
+from tests.conftest import _state, embedding_sum, frame, session_items
 
 
 @pytest.fixture(scope="module")
@@ -280,3 +281,38 @@ def test_numpy_string_column_names_are_read_as_names(event_log):
     X, _ = event_log
     out = make_sequence_embedder(position=np.str_("sequence_id")).fit_transform(X)
     assert out.shape == (len(X), 16)
+
+
+def test_embedding_sum_with_named_columns_refuses_an_array():
+    """EmbeddingSum's parts select columns by name: an array is refused (sklearn's
+    ColumnTransformer message)."""
+    fitted = embedding_sum().fit(session_items())
+    with (
+        pytest.warns(UserWarning, match="X does not have valid feature names"),
+        pytest.raises(ValueError, match="columns using strings is only supported for data"),
+    ):
+        fitted.transform(session_items().to_numpy())
+
+
+def test_embedding_sum_names_the_column_of_a_bad_token():
+    """Token errors raised inside EmbeddingSum's parts still name the column."""
+    with pytest.raises(ValueError, match=r"Column 'item' holds floats that are not integer"):
+        embedding_sum().fit(frame(session=[1, 1], item=[1.5, 2.0]))
+    parts = [("value", ValueEmbedder(handle_unknown="error"), ["item"])]
+    fitted = EmbeddingSum(parts).fit(frame(item=["a", "b"]))
+    with pytest.raises(ValueError, match=r"Column 'item' has 1 row\(s\) with tokens unseen"):
+        fitted.transform(frame(item=["c", "b"]))
+
+
+def test_embedding_sum_refits_identically_with_a_random_state_instance_part():
+    """EmbeddingSum fits clones of its parts, and a clone copies the RandomState: the
+    caller's generator is never drawn from and every refit gives the same output (as
+    sklearn's ColumnTransformer does)."""
+    generator = np.random.RandomState(0)
+    model = EmbeddingSum([("value", ValueEmbedder(2, random_state=generator), ["item"])])
+    X = session_items()
+    state = _state(generator)
+    first = model.fit_transform(X)
+    assert_array_equal(model.fit_transform(X), first)
+    assert _state(generator) == state
+    assert_array_equal(first, ValueEmbedder(2, random_state=0).fit_transform(X[["item"]]))

@@ -19,6 +19,7 @@ from sklearn.pipeline import make_pipeline
 
 from sk_seqembed import PositionEmbedder
 from sk_seqembed.datasets import make_event_log
+from tests.conftest import BIG, INT64_MAX, INT64_MIN, frame, position
 
 
 def sinusoid_loop(positions, dim, base=10000.0):
@@ -32,8 +33,7 @@ def sinusoid_loop(positions, dim, base=10000.0):
     return table
 
 
-def frame(**columns):
-    return pd.DataFrame(columns)
+sinusoid = sinusoid_loop  # at the default base, the name the group-key tests use
 
 
 INTERLEAVED = frame(session=["b", "a", "b", "c", "a", "b", "a", "a"])
@@ -381,3 +381,153 @@ def test_integer_positions_float64_cannot_tell_apart_are_refused(position):
         ValueError, match="Column 'p' holds positions up to .* beyond 2\\*\\*53"
     ):
         PositionEmbedder(method="scalar", positions="from_column").fit(X)
+
+
+# --- odd group keys ---------------------------------------------------------------------------
+
+
+KEY_CASES = {
+    "huge-ints": (np.array([BIG, BIG - 1, BIG, BIG - 1, BIG]), [0, 0, 1, 1, 2]),
+    "int64-limits": (np.array([INT64_MIN, INT64_MAX, INT64_MIN, 0]), [0, 0, 1, 0]),
+    "negative-ints": (np.array([-1, -2, -1, -1]), [0, 0, 1, 2]),
+    "bools": (np.array([True, False, True, True]), [0, 0, 1, 2]),
+    "nullable-bools": (pd.array([True, None, True, None], dtype="boolean"), [0, 0, 1, 1]),
+    "floats-zero-inf-nan": (
+        np.array([0.0, -0.0, np.inf, -np.inf, np.inf, np.nan, np.nan]),
+        [0, 1, 0, 0, 1, 0, 1],
+    ),
+    "non-integral-floats": (np.array([1.5, 2.5, 1.5]), [0, 0, 1]),
+    "category-with-unused": (
+        pd.Categorical(["a", "c", "a", None, None], categories=["a", "b", "c"]),
+        [0, 0, 1, 0, 1],
+    ),
+    "Int64-with-NA": (pd.array([BIG, None, BIG, None, 1], dtype="Int64"), [0, 0, 1, 1, 0]),
+    "string-pyarrow": (
+        pd.array(["a", None, "a", None, ""], dtype="string[pyarrow]"),
+        [0, 0, 1, 1, 0],
+    ),
+    "object-missing-markers": (
+        pd.array(["a", None, np.nan, pd.NA, "a"], dtype=object),
+        [0, 0, 1, 2, 1],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", KEY_CASES, ids=list(KEY_CASES))
+def test_group_keys_of_every_kind_give_positions_written_out(case):
+    """Positions within groups for odd keys, counted by hand: huge ints stay apart,
+    -0.0 is 0.0, and every kind of missing marker is one group."""
+    keys, expected = KEY_CASES[case]
+    X = frame(k=keys)
+    out = position(method="scalar").fit_transform(X)
+    assert_array_equal(out[:, 0], expected)
+    assert_allclose(position(4).fit_transform(X), sinusoid(expected, 4), atol=1e-12)
+
+
+def test_missing_keys_of_every_backend_form_one_group(backend):
+    """NaN, pd.NA and polars nulls in key columns are one key value of their own."""
+    X = backend.frame({"n": [1, None, 1, None, 2], "s": ["a", None, "a", None, "b"]})
+    out = position(method="scalar").fit_transform(X)
+    assert_array_equal(out[:, 0], [0, 0, 1, 1, 0])
+    assert_array_equal(out[:, 2], [2, 2, 2, 2, 1])
+
+
+@pytest.mark.parametrize(
+    "keys, error, message",
+    [
+        (
+            pd.Series([1, "1", 1], dtype=object),
+            TypeError,
+            r"Column 'k' mixes kinds of values.*Got \['int', 'str'\]",
+        ),
+        (
+            pd.Series([b"a", b"a"], dtype=object),
+            TypeError,
+            r"Column 'k' has dtype object of bytes \(unsupported\); group columns must",
+        ),
+        (
+            pd.Series(pd.to_timedelta([1, 1], unit="s")),
+            TypeError,
+            r"Column 'k' has dtype timedelta64.*\(unsupported\); group columns must",
+        ),
+    ],
+    ids=["int-and-str", "bytes", "timedelta"],
+)
+def test_group_keys_that_are_not_keys_raise_naming_the_column(keys, error, message):
+    """Mixed objects and unsupported dtypes are refused as group keys, by name."""
+    with pytest.raises(error, match=message):
+        position().fit(frame(k=keys))
+
+
+def test_datetime_group_keys_match_pandas_groupby(backend):
+    """Aware datetime keys with NaT (one group of its own) on every backend: positions
+    equal pandas' groupby(dropna=False).cumcount."""
+    keys = pd.Series(
+        pd.to_datetime(["2024-01-01", "2024-01-02", None, "2024-01-01", None, "2024-01-02"])
+    ).dt.tz_localize("America/New_York")
+    X = backend.frame({"day": keys})
+    out = PositionEmbedder(method="scalar").fit_transform(X)
+    groups = pd.DataFrame({"day": keys}).groupby("day", dropna=False)
+    assert_array_equal(out[:, 0], groups.cumcount())
+    assert_array_equal(out[:, 2], groups["day"].transform("size"))
+
+
+def test_same_wall_clock_in_the_fold_is_two_groups():
+    """01:30 EDT and 01:30 EST are different instants, so different group keys."""
+    local = pd.Series(pd.to_datetime(["2024-11-03 01:30"] * 4))
+    aware = local.dt.tz_localize("America/New_York", ambiguous=np.array([1, 0, 1, 0], bool))
+    out = PositionEmbedder(method="scalar").fit_transform(pd.DataFrame({"k": aware}))
+    assert_array_equal(out[:, 0], [0, 0, 1, 1])
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: pd.Series(pd.to_timedelta([1, 2], unit="s")),
+        lambda: pd.Series(pd.period_range("2024-01", periods=2, freq="M")),
+    ],
+    ids=["timedelta", "period"],
+)
+def test_timedelta_and_period_group_keys_are_refused_by_name(make):
+    """Unsupported key dtypes: TypeError naming the column and the allowed kinds."""
+    X = pd.DataFrame({"k": make()})
+    with pytest.raises(TypeError, match=r"Column 'k' has dtype .*group columns must be"):
+        PositionEmbedder().fit_transform(X)
+
+
+# --- odd positions from a column --------------------------------------------------------------
+
+
+def test_from_column_missing_positions_raise_on_every_backend(backend):
+    """A null position (NaN, pd.NA, polars null) is refused, naming the column."""
+    X = backend.frame({"step": [0, None, 2]})
+    with pytest.raises(ValueError, match=r"Input X contains NaN in column 'step': 1 missing"):
+        position(positions="from_column").fit(X)
+
+
+def test_from_column_reads_category_values_not_codes():
+    """Integer categories give their values as positions, not their codes."""
+    X = frame(step=pd.Categorical([2, 0, 5], categories=[5, 2, 0]))
+    out = position(method="scalar", positions="from_column").fit_transform(X)
+    assert_array_equal(out[:, 0], [2, 0, 5])
+
+
+def test_from_column_float32_and_unsigned_positions():
+    """float32 whole numbers and uint8 are positions; float32 1.5 and inf are refused."""
+    X = frame(a=np.array([0, 3, 1], dtype=np.float32), b=np.array([255, 0, 7], dtype=np.uint8))
+    out = position(4, positions="from_column").fit_transform(X)
+    assert_allclose(out[:, :4], sinusoid([0, 3, 1], 4), atol=1e-12)
+    assert_allclose(out[:, 4:], sinusoid([255, 0, 7], 4), atol=1e-12)
+    with pytest.raises(ValueError, match=r"'a' holds positions that are not whole numbers"):
+        position(positions="from_column").fit(frame(a=np.array([1.5], dtype=np.float32)))
+    with pytest.raises(ValueError, match=r"Input X contains infinity .* in column 'a'"):
+        position(positions="from_column").fit(frame(a=np.array([0, np.inf], dtype=np.float32)))
+
+
+def test_datetime_position_columns_are_refused_on_every_backend(backend):
+    """positions='from_column' refuses datetimes (naive, aware, polars) by name."""
+    when = pd.to_datetime(["2024-01-01", "2024-01-02"])
+    for column in (when, when.tz_localize("UTC")):
+        X = backend.frame({"step": column})
+        with pytest.raises(TypeError, match=r"Column 'step' holds datetime values"):
+            PositionEmbedder(positions="from_column").fit(X)

@@ -1,6 +1,7 @@
 """ValueEmbedder: values checked against formulas written out, numpy and sklearn."""
 
 import copy
+import datetime
 import math
 import os
 import pickle
@@ -23,13 +24,7 @@ from sklearn.pipeline import make_pipeline
 
 from sk_seqembed import ValueEmbedder
 from sk_seqembed.datasets import make_event_log
-
-BIG = 2**62 + 1
-
-
-def frame(**columns):
-    return pd.DataFrame(columns)
-
+from tests.conftest import BIG, INT64_MAX, INT64_MIN, frame, value
 
 # --- tokens ---------------------------------------------------------------------------
 
@@ -752,3 +747,242 @@ def test_float32_tokens_beyond_two_to_the_24_are_refused():
         ValueEmbedder().fit(X)
     exact = pd.DataFrame({"t": np.array([1.0, 16_777_215.0], dtype=np.float32)})
     assert ValueEmbedder().fit(exact).vocabularies_[0].tolist() == [1, 16_777_215]
+
+
+# --- odd tokens on every backend --------------------------------------------------------------
+
+
+def test_missing_tokens_of_every_backend_follow_handle_missing(backend):
+    """NaN, pd.NA, pyarrow and polars nulls are one missing token: one shared vector,
+    zeros, or sklearn's NaN error naming the column."""
+    X = backend.frame({"n": [7, None, 7, None], "s": ["a", None, "a", None]})
+    out = value(3).fit_transform(X)
+    assert_array_equal(out[1], out[3])
+    assert not np.isclose(out[1, :3], out[0, :3]).all()
+    assert not np.isclose(out[1, 3:], out[0, 3:]).all()
+    zeros = value(3, handle_missing="zeros").fit_transform(X)
+    assert_array_equal(zeros[[1, 3]], 0.0)
+    assert np.abs(zeros[[0, 2]]).min() > 0
+    message = r"Input X contains NaN \(missing tokens\) in column 'n': 2 row\(s\)"
+    with pytest.raises(ValueError, match=message):
+        value(handle_missing="error").fit(X)
+
+
+def test_unseen_tokens_of_every_backend_follow_handle_unknown(backend):
+    """Unseen ints and strings: one shared vector per column, zeros, or an error naming
+    the column and the unseen tokens, sorted."""
+    train = backend.frame({"n": [1, 2, 1], "s": ["a", "b", "a"]})
+    test = backend.frame({"n": [3, 1, -5], "s": ["a", "zz", "b"]})
+    fitted = value(3).fit(train)
+    out = fitted.transform(test)
+    assert_array_equal(out[0, :3], out[2, :3])
+    known = fitted.transform(train)
+    assert not np.isclose(out[0, :3], known[:, :3]).all(axis=1).any()
+    assert not np.isclose(out[1, 3:], known[:, 3:]).all(axis=1).any()
+    zeros = value(3, handle_unknown="zeros").fit(train).transform(test)
+    assert_array_equal(zeros[[0, 2], :3], 0.0)
+    assert_array_equal(zeros[1, 3:], 0.0)
+    message = r"Column 'n' has 2 row\(s\) with tokens unseen during fit: \[-5, 3\]"
+    with pytest.raises(ValueError, match=message):
+        value(handle_unknown="error").fit(train).transform(test)
+
+
+@pytest.mark.parametrize(
+    "vocabulary",
+    [[-3, -2, -1, 0], [INT64_MIN, 0, INT64_MAX]],
+    ids=["dense-negative", "sparse-int64-limits"],
+)
+def test_unseen_ids_far_from_the_vocabulary_never_wrap_onto_a_token(vocabulary):
+    """Negative ids and ids at the int64 limits are tokens like any other: an unseen id
+    next to them, or at the other end of the int64 range, is unknown (zeros)."""
+    fitted = value(2, handle_unknown="zeros").fit(frame(t=vocabulary))
+    unseen = [INT64_MIN, INT64_MIN + 1, -4, 1, INT64_MAX - 1, INT64_MAX]
+    unseen = [token for token in unseen if token not in vocabulary]
+    assert_array_equal(fitted.transform(frame(t=unseen)), 0.0)
+    table = fitted.embedding_table()
+    assert table.index.tolist() == vocabulary
+    assert_array_equal(fitted.transform(frame(t=vocabulary[::-1])), table.to_numpy()[::-1])
+    with pytest.raises(ValueError, match=r"Column 't' has 1 row\(s\) with tokens unseen"):
+        value(handle_unknown="error").fit(frame(t=vocabulary)).transform(frame(t=unseen[:1]))
+
+
+@pytest.mark.parametrize(
+    "X",
+    [
+        [[BIG], [BIG - 1], [None]],
+        np.array([[BIG], [BIG - 1], [np.nan]], dtype=object),
+        np.array([[BIG], [BIG - 1]], dtype=np.int64),
+    ],
+    ids=["list-with-none", "object-array-with-nan", "int64-array"],
+)
+def test_huge_ids_in_lists_and_arrays_stay_exact(X):
+    """2**62 + 1 next to 2**62 in lists and arrays: two tokens, kept as exact ints
+    (through float64 both would be 2**62)."""
+    assert float(BIG) == float(BIG - 1)
+    fitted = value(3).fit(X)
+    assert fitted.embedding_table().index.tolist() == [BIG - 1, BIG]
+    out = fitted.transform(X)
+    assert not np.isclose(out[0], out[1]).all()
+
+
+@pytest.mark.parametrize("huge", [2.0**53 + 2, 2.0**62, -(2.0**60)])
+def test_whole_floats_beyond_2_53_are_refused_as_tokens(huge):
+    """Floats above 2**53 may stand for several ids: refused, naming the column."""
+    with pytest.raises(ValueError, match=r"Column 't' holds floats that are not integer token"):
+        value().fit(frame(t=[0.0, huge]))
+
+
+def test_nullable_and_arrow_floats_of_whole_numbers_are_integer_tokens(backend):
+    """Float64, double[pyarrow] and polars Float64 whole numbers with nulls embed as the
+    integer tokens they hold."""
+    X = backend.frame({"t": [1.0, None, 2.0, -0.0]})
+    fitted = value(3).fit(X)
+    assert fitted.token_kinds_ == ["integer"]
+    assert fitted.embedding_table().index.tolist() == [0, 1, 2]
+    out = fitted.transform(X)
+    assert_array_equal(out[[0, 2, 3]], fitted.transform(frame(t=[1, 2, 0])))
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_float_arrays_of_every_width_are_integer_tokens_or_refused(dtype):
+    """Whole float16/32/64 arrays are the integer tokens; 1.5 raises naming x0."""
+    ints = np.array([[3], [-1], [3], [0]])
+    fitted = value(3).fit(ints)
+    assert_array_equal(fitted.transform(ints.astype(dtype)), fitted.transform(ints))
+    assert_array_equal(value(3).fit(ints.astype(dtype)).transform(ints), fitted.transform(ints))
+    with pytest.raises(ValueError, match=r"Column 'x0' holds floats .* e\.g\. \[1\.5\]"):
+        value().fit(np.array([[1.5], [2.0]], dtype=dtype))
+
+
+@pytest.mark.parametrize(
+    "fit_tokens, transform_tokens, kinds",
+    [
+        ([True, False], [1, 0], ("integer", "boolean")),
+        ([1, 0], [True, False], ("boolean", "integer")),
+        (["1", "0"], [1, 0], ("integer", "string")),
+    ],
+)
+def test_booleans_ints_and_strings_never_stand_in_for_each_other(
+    fit_tokens, transform_tokens, kinds
+):
+    """True is never the token 1 nor "1": another kind at transform is refused by name."""
+    fitted = value().fit(frame(flag=fit_tokens))
+    message = rf"Column 'flag' holds {kinds[0]} tokens, but {kinds[1]} tokens were seen"
+    with pytest.raises(TypeError, match=message):
+        fitted.transform(frame(flag=transform_tokens))
+
+
+def test_boolean_arrays_are_not_integer_arrays():
+    """A numpy bool array is boolean tokens: an int array at transform is refused."""
+    fitted = value().fit(np.array([[True], [False]]))
+    with pytest.raises(TypeError, match=r"Column 'x0' holds integer tokens, but boolean"):
+        fitted.transform(np.array([[1], [0]]))
+
+
+def test_nullable_booleans_on_every_backend_are_boolean_tokens(backend):
+    """boolean, bool[pyarrow] and polars Boolean columns with nulls: two tokens shown as
+    booleans, and a missing token."""
+    X = backend.frame({"flag": pd.array([True, None, False, True], dtype="boolean")})
+    fitted = value(2).fit(X)
+    table = fitted.embedding_table()
+    assert table.index.tolist() == [False, True] and table.index.dtype == bool
+    out = fitted.transform(X)
+    assert_array_equal(out[0], out[3])
+    assert_array_equal(out[[2, 0]], table.to_numpy())
+
+
+def test_empty_string_is_a_token_not_a_missing_value(backend):
+    """ "" is a token of its own on every backend; only null is missing."""
+    X = backend.frame({"s": ["", None, "a", ""]})
+    out = value(3, handle_missing="zeros").fit_transform(X)
+    assert_array_equal(out[0], out[3])
+    assert np.abs(out[0]).min() > 0
+    assert_array_equal(out[1], 0.0)
+    assert value(3).fit(X).embedding_table().index.tolist() == ["", "a"]
+
+
+def test_unused_categories_are_unseen_tokens_at_transform():
+    """A declared but unused category has no vector: it is unknown at transform."""
+    sizes = pd.CategoricalDtype(["s", "m", "l"])
+    X = frame(size=pd.Series(["s", "l", "s"], dtype=sizes))
+    fitted = value(2, handle_unknown="error").fit(X)
+    assert fitted.embedding_table().index.tolist() == ["l", "s"]
+    with pytest.raises(
+        ValueError, match=r"Column 'size' has 1 row\(s\) with tokens unseen during fit: \['m'\]"
+    ):
+        fitted.transform(frame(size=pd.Series(["m", "s"], dtype=sizes)))
+
+
+def test_integer_categories_are_integer_tokens():
+    """Categories decide the kind: integer categories embed like the plain integers."""
+    X = frame(level=pd.Categorical([10, 2, 10, None], categories=[99, 10, 2]))
+    fitted = value(2).fit(X)
+    assert fitted.token_kinds_ == ["integer"]
+    out = fitted.transform(X)
+    assert_array_equal(out[:3], fitted.transform(frame(level=[10, 2, 10])))
+
+
+def test_mixed_objects_in_an_array_raise_naming_the_column():
+    """A 2-D object array mixing ints and strings in one column names it (x1)."""
+    X = np.array([["a", 1], ["b", "c"]], dtype=object)
+    with pytest.raises(TypeError, match=r"'x1' mixes kinds.*Got \['int', 'str'\]"):
+        value().fit(X)
+
+
+# --- datetime columns as tokens and cooccurrence groups ---------------------------------------
+
+
+def test_datetime_tokens_are_refused_on_every_backend(backend):
+    """ValueEmbedder: naive and aware datetimes are no token IDs, on every backend
+    (pandas-numpy naive is in test_value)."""
+    when = pd.to_datetime(["2024-01-01", "2024-01-02"])
+    for column in (when, when.tz_localize("Asia/Tokyo")):
+        with pytest.raises(TypeError, match=r"Column 'day' has dtype .*token columns"):
+            ValueEmbedder().fit(backend.frame({"day": column}))
+
+
+@pytest.mark.parametrize(
+    "column",
+    [
+        pd.Series([datetime.date(2024, 1, 1), datetime.date(2024, 1, 2)], dtype=object),
+        pd.Series(pd.to_timedelta([1, 2], unit="s")),
+        pd.Series(pd.period_range("2024-01", periods=2, freq="M")),
+    ],
+    ids=["python-dates", "timedelta", "period"],
+)
+def test_date_like_tokens_are_refused_by_name(column):
+    """Python dates, timedeltas and periods are no token IDs either."""
+    with pytest.raises(TypeError, match=r"Column 'day' has dtype .*token columns"):
+        ValueEmbedder().fit(pd.DataFrame({"day": column}))
+
+
+def test_aware_datetime_group_keys_of_cooccurrence_equal_string_keys(backend):
+    """Co-occurrence windows grouped by an aware datetime key (NaT a group) equal
+    those grouped by the same key written as strings."""
+    keys = pd.Series(
+        pd.to_datetime(["2024-01-01", "2024-01-01", None, None, "2024-01-02", "2024-01-02"])
+    ).dt.tz_localize("UTC")
+    items = ["a", "b", "a", "c", "b", "c"]
+    params = dict(method="cooccurrence", group_columns="day", random_state=0)
+    by_time = ValueEmbedder(2, **params).fit(backend.frame({"day": keys, "item": items}))
+    as_text = pd.Series(keys.astype(str).where(keys.notna(), None), dtype=object)
+    by_text = ValueEmbedder(2, **params).fit(pd.DataFrame({"day": as_text, "item": items}))
+    X = pd.DataFrame({"day": as_text, "item": items})
+    assert_allclose(
+        by_time.transform(backend.frame({"day": keys, "item": items})), by_text.transform(X)
+    )
+
+
+# --- random_state -----------------------------------------------------------------------------
+
+
+def test_a_random_state_instance_advances_on_refit():
+    """Documented: a RandomState instance is consumed, so each fit draws anew (as in
+    scikit-learn); pass an int for reproducible refits."""
+    X = pd.DataFrame({"item": [1, 2, 3, 1]})
+    embedder = ValueEmbedder(4, random_state=np.random.RandomState(0))
+    first = embedder.fit(X).transform(X)
+    second = embedder.fit(X).transform(X)
+    assert not np.allclose(first, second)
+    reference = ValueEmbedder(4, random_state=np.random.RandomState(0)).fit(X).transform(X)
+    assert_array_equal(first, reference)
