@@ -10,10 +10,12 @@ from sklearn.utils.metaestimators import _BaseComposition
 from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from . import _columns
+from ._column_parts import ColumnParts
 from ._params import RefuseBoolCounts
+from ._partitioned import PartitionedMixin
 
 
-class EmbeddingSum(RefuseBoolCounts, TransformerMixin, _BaseComposition):
+class EmbeddingSum(RefuseBoolCounts, PartitionedMixin, TransformerMixin, _BaseComposition):
     """Sum the outputs of several transformers, each applied to its own columns.
 
     Informer's ``DataEmbedding`` adds a value, a positional and a temporal embedding
@@ -260,8 +262,47 @@ class EmbeddingSum(RefuseBoolCounts, TransformerMixin, _BaseComposition):
         X_out : ndarray of shape (n_samples, embedding_dim_)
         """
         check_is_fitted(self)
-        X = _columns.check_input(self, X, reset=False)
-        return self._sum(self.column_transformer_.transform(X))
+        return self._transform_placed(X)
+
+    def _transform(self, X, context):
+        parts = self.column_transformer_
+        if context is not None:
+            parts = ColumnParts(parts).placed(context)
+        return self._sum(parts.transform(X))
+
+    # --- the partitioned contract (``_partitioned``), through the parts' ------------
+
+    def _start_partitioned_fit(self, meta):
+        steps = super()._start_partitioned_fit(meta)
+        # The parts start now: their partition requirements are asked before any step.
+        self._fitting = ColumnParts(self._column_transformer())
+        self._fitting_steps = self._fitting._start_partitioned_fit(meta)
+        return steps
+
+    def _fit_steps(self, X):
+        fitting = self._fitting
+        yield from self._fitting_steps
+        del self._fitting, self._fitting_steps
+        self.column_transformer_ = fitting.fitted_
+        self._check_widths()
+
+    def _groups_within_partitions(self):
+        return self._fitting._groups_within_partitions()
+
+    def _fit_transform_is_cross_fitted(self):
+        return any(
+            isinstance(part, PartitionedMixin) and part._fit_transform_is_cross_fitted()
+            for _, part, _ in self.transformers
+        )
+
+    def _needs_context(self):
+        return ColumnParts(self.column_transformer_)._needs_context()
+
+    def _context_statistics(self, X):
+        return ColumnParts(self.column_transformer_)._context_statistics(X)
+
+    def _contexts(self, statistics):
+        return ColumnParts(self.column_transformer_)._contexts(statistics)
 
     def _sum(self, side_by_side):
         side_by_side = np.asarray(side_by_side)

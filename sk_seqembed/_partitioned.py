@@ -30,11 +30,17 @@ Transform
     anywhere else.
 
 Requirements on partitions
-    ``_groups_within_partitions()`` names the input columns whose groups must each lie
-    in one partition (an empty array: the whole table in one partition; None: no
-    requirement). ``_fit_transform_is_cross_fitted()`` says that ``fit_transform`` is
-    not ``fit().transform()`` (cross-fitted target statistics), which a partitioned
+    ``_groups_within_partitions()`` lists ``(estimator, column positions)`` pairs: the
+    input columns whose groups must each lie in one partition (no positions: the whole
+    table in one partition), and the estimator that needs it (for the error message);
+    it is asked after ``_start_partitioned_fit`` and before any step runs.
+    ``_fit_transform_is_cross_fitted()`` says that ``fit_transform`` is not
+    ``fit().transform()`` (cross-fitted target statistics), which a partitioned
     ``fit_transform`` cannot honour.
+
+Composition
+    A ``ColumnTransformer`` of such estimators follows the contract through
+    ``sk_seqembed._column_parts.ColumnParts``; ``EmbeddingSum`` follows it that way.
 """
 
 import copy
@@ -146,6 +152,10 @@ class PartitionedMixin:
         validate_data(self, meta, reset=True, skip_check_array=True)
         return self._fit_steps(meta)
 
+    def _transform_chunk(self, X, context):
+        """``transform`` of one chunk of a larger table, placed by its ``context``."""
+        return self._with_context(context).transform(X)
+
     def _transform_placed(self, X):
         """``_transform`` of the checked ``X``, with this copy's context, if any."""
         check_is_fitted(self)
@@ -171,9 +181,9 @@ class PartitionedMixin:
         raise NotImplementedError(f"{type(self).__name__} needs no chunk context.")
 
     def _groups_within_partitions(self):
-        """Input columns whose groups must each lie in one partition: None (no such
-        requirement), or positions (an empty array: the whole table in one)."""
-        return None
+        """``(estimator, positions)`` pairs: input columns whose groups must each lie
+        in one partition (no positions: the whole table in one partition)."""
+        return []
 
     def _fit_transform_is_cross_fitted(self):
         """Whether ``fit_transform(X, y)`` differs from ``fit(X, y).transform(X)``."""

@@ -19,7 +19,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context, clone
 from sklearn.compose import ColumnTransformer
 from sklearn.utils._param_validation import HasMethods, Interval
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 try:
     import dask
@@ -29,14 +29,10 @@ except ImportError as error:  # pragma: no cover - depends on the environment
         "sk_seqembed.dask needs dask: pip install 'sk_seqembed[dask]'."
     ) from error
 
-from . import _columns, _groups, _reduction
+from . import _groups
 from . import _radix_select as _radix
-from ._embedding_sum import EmbeddingSum
-from ._position import PositionEmbedder
-from ._temporal import TemporalEmbedder
-from ._value import ValueEmbedder
-
-_EMBEDDERS = (ValueEmbedder, PositionEmbedder, TemporalEmbedder)
+from ._column_parts import ColumnParts
+from ._partitioned import OrderStatistics, PartitionedMixin
 
 
 # Outputs are dask or the estimator's own: sklearn's set_output must not rewrap them.
@@ -194,12 +190,7 @@ class DaskEmbedder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             if hasattr(estimator, "feature_names_in_"):
                 self.feature_names_in_ = estimator.feature_names_in_
             return out
-        supervised = [
-            leaf
-            for leaf, _ in _leaves(self.estimator, fitted=False)
-            if isinstance(leaf, ValueEmbedder) and leaf.method == "target"
-        ]
-        if supervised:
+        if _contract(self.estimator)._fit_transform_is_cross_fitted():
             raise ValueError(
                 "fit_transform on a dask DataFrame would give training rows target "
                 "embeddings learned from their own target: ValueEmbedder(method='target') "
@@ -258,41 +249,20 @@ def _check_target(X, y):
     return y
 
 
-# --- what to fit: the embedders inside an estimator ---------------------------------
+# --- the contract: what DaskEmbedder fits and transforms ------------------------------
 
 
-def _leaves(estimator, *, fitted):
-    """(embedder, positions of its input columns, or None for all) of every embedder
-    inside ``estimator``; once fitted, only those that were fitted on some column."""
-    if isinstance(estimator, _EMBEDDERS):
-        return [(estimator, None)]
-    if isinstance(estimator, EmbeddingSum):
-        if fitted:
-            return _leaves(estimator.column_transformer_, fitted=True)
-        return [(part, None) for _, part, _ in estimator.transformers]
+def _contract(estimator):
+    """``estimator`` as the partitioned contract sees it (see ``_partitioned``)."""
+    if isinstance(estimator, PartitionedMixin):
+        return estimator
     if isinstance(estimator, ColumnTransformer):
-        if fitted:
-            # sklearn's record of each part's input columns; names may not be strings.
-            inputs = estimator._transformer_to_input_indices
-            return [
-                (part, list(inputs[name]))
-                for name, part, _ in estimator.transformers_
-                if isinstance(part, _EMBEDDERS) and len(inputs.get(name, []))
-            ]
-        for name, part, _ in estimator.transformers:
-            if not isinstance(part, str) and not isinstance(part, _EMBEDDERS):
-                raise TypeError(
-                    f"DaskEmbedder fits sk_seqembed's ValueEmbedder, PositionEmbedder and "
-                    f"TemporalEmbedder parts by reductions; part {name!r} is a "
-                    f"{type(part).__name__}. Fit it with dask-ml, or apply it after "
-                    ".compute()."
-                )
-        return [
-            (part, None) for _, part, _ in estimator.transformers if not isinstance(part, str)
-        ]
+        return ColumnParts(estimator)
     raise TypeError(
-        "DaskEmbedder wraps ValueEmbedder, PositionEmbedder, TemporalEmbedder, "
-        f"EmbeddingSum or a ColumnTransformer of them; got {type(estimator).__name__}."
+        "DaskEmbedder wraps estimators that follow sk_seqembed's partitioned contract: "
+        "ValueEmbedder, PositionEmbedder, TemporalEmbedder, EmbeddingSum, your own "
+        "PartitionedMixin estimator, or a ColumnTransformer of them; got "
+        f"{type(estimator).__name__}."
     )
 
 
@@ -300,119 +270,35 @@ def _leaves(estimator, *, fitted):
 
 
 def _fit(estimator, X, y, split_every):
-    if isinstance(estimator, _EMBEDDERS):
-        _fit_embedders([(estimator, list(X.columns))], X, y, split_every)
-        return estimator
-    if isinstance(estimator, EmbeddingSum):
-        validate_data(estimator, X._meta, reset=True, skip_check_array=True)
-        estimator.column_transformer_ = _fit_column_transformer(
-            estimator._column_transformer(), X, y, split_every
-        )
-        estimator._check_widths()
-        return estimator
-    if isinstance(estimator, ColumnTransformer):
-        return _fit_column_transformer(estimator, X, y, split_every)
-    _leaves(estimator, fitted=False)  # raises the TypeError naming what is supported
-    return estimator
+    """Fit ``estimator`` by reductions over the partitions of ``X``; the fitted one."""
+    contract = _contract(estimator)
+    # Columns and dtypes only; a row for the ColumnTransformer fitted around its parts.
+    steps = contract._start_partitioned_fit(X._meta_nonempty)
+    for needing, positions in contract._groups_within_partitions():
+        _check_groups_within_partitions(needing, X, [X.columns[j] for j in positions])
+    _run_steps(steps, X, y, split_every)
+    return contract.fitted_ if isinstance(contract, ColumnParts) else contract
 
 
-class _Recorder(TransformerMixin, BaseEstimator):
-    """Stands in for a part while a ColumnTransformer resolves its column selections;
-    outputs zeros of the width of the part it will hold."""
-
-    def __init__(self, width=0, names=None):
-        self.width = width
-        self.names = names
-
-    def fit(self, X, y=None):
-        self.columns_ = list(X.columns)
-        return self
-
-    def transform(self, X):
-        return np.zeros((X.shape[0], self.width))
-
-    def get_feature_names_out(self, input_features=None):
-        return np.asarray(self.names, dtype=object)
-
-
-def _fit_column_transformer(column_transformer, X, y, split_every):
-    """Fit each embedder part on its columns by reductions, then the ColumnTransformer
-    around them on a few rows of stand-ins (so sklearn keeps its own bookkeeping)."""
-    parts = {
-        name: part
-        for name, part, _ in column_transformer.transformers
-        if not isinstance(part, str)
-    }
-    _leaves(column_transformer, fitted=False)  # every part must be an embedder
-    if not isinstance(column_transformer.remainder, str):
-        raise TypeError(
-            "DaskEmbedder needs remainder='drop' or 'passthrough', not an estimator."
-        )
-    sample = X._meta_nonempty
-    resolving = clone(column_transformer).set_params(**{name: _Recorder() for name in parts})
-    resolving.set_output(transform="default").fit(sample)
-    # A part whose selection is empty is never fitted: sklearn keeps it as it was.
-    columns = {
-        name: part.columns_
-        for name, part, _ in resolving.transformers_
-        if isinstance(part, _Recorder) and hasattr(part, "columns_")
-    }
-    jobs = [(part, columns[name]) for name, part in parts.items() if name in columns]
-    _fit_embedders(jobs, X, y, split_every)
-    stand_ins = {}
-    for name, part in parts.items():
-        if name in columns:
-            names = part.get_feature_names_out()
-            stand_ins[name] = _Recorder(len(names), names)
-        else:
-            stand_ins[name] = part  # selected no column: sklearn never fits it
-    fitted = column_transformer.set_params(**stand_ins).fit(sample)
-    fitted.transformers_ = [
-        (name, parts[name] if isinstance(part, _Recorder) else part, selection)
-        for name, part, selection in fitted.transformers_
-    ]
-    # As sklearn leaves them: unfitted parts as parameters, fitted ones in transformers_.
-    fitted.set_params(**{name: clone(part) for name, part in parts.items()})
-    return fitted
-
-
-def _fit_embedders(jobs, X, y, split_every):
-    """Run the fit steps of several embedders in lockstep, one pass per step."""
-    running = []
-    for estimator, columns in jobs:
-        estimator._validate_params()
-        validate_data(estimator, X._meta[columns], reset=True, skip_check_array=True)
-        _check_sequences(estimator, X[columns])
-        steps = estimator._fit_steps()
-        running.append((estimator, columns, steps, next(steps, None)))
+def _run_steps(steps, X, y, split_every):
+    """Answer every request of a fit generator with a pass over the partitions."""
     with _as_partitioned():
         X_parts = X.to_delayed()
         y_parts = y.to_delayed() if y is not None else [None] * len(X_parts)
     n_rows = _tree_reduce([dask.delayed(len)(part) for part in X_parts], sum, split_every)
-    while any(request is not None for *_, request in running):
-        answers = [None] * len(running)
-        reductions = [
-            (i, columns, request.chunk)
-            for i, (_, columns, _, request) in enumerate(running)
-            if isinstance(request, _reduction.Reduction)
-        ]
-        if reductions:
-            jobs_per_chunk = [(columns, chunk) for _, columns, chunk in reductions]
+    request = _send(steps, None)
+    while request is not None:
+        if isinstance(request, OrderStatistics):
+            answer = _order_statistics(y, request.ranks, split_every)
+        else:
             per_chunk = [
-                dask.delayed(_chunk_statistics)(x, part_y, jobs_per_chunk, k)
+                dask.delayed(_chunk_statistic)(x, part_y, request.chunk, k)
                 for k, (x, part_y) in enumerate(zip(X_parts, y_parts, strict=True))
             ]
-            combined = [
-                _tree_reduce(
-                    [dask.delayed(operator.getitem)(chunk, r) for chunk in per_chunk],
-                    running[i][3].combine,
-                    split_every,
-                )
-                for r, (i, _, _) in enumerate(reductions)
-            ]
+            combined = _tree_reduce(per_chunk, request.combine, split_every)
             if n_rows is not None:
                 # The first pass also counts the rows: the meta alone cannot tell.
-                *computed, total = dask.compute(*combined, n_rows)
+                answer, total = dask.compute(combined, n_rows)
                 n_rows = None
                 if total == 0:
                     raise ValueError(
@@ -420,18 +306,8 @@ def _fit_embedders(jobs, X, y, split_every):
                         "partitions is empty) while a minimum of 1 is required."
                     )
             else:
-                computed = dask.compute(*combined)
-            for (i, _, _), answer in zip(reductions, computed, strict=True):
-                answers[i] = answer
-        for i, (_, _, _, request) in enumerate(running):
-            if isinstance(request, _reduction.OrderStatistics):
-                answers[i] = _order_statistics(y, request.ranks, split_every)
-        running = [
-            (estimator, columns, steps, _send(steps, answer) if request is not None else None)
-            for (estimator, columns, steps, request), answer in zip(
-                running, answers, strict=True
-            )
-        ]
+                (answer,) = dask.compute(combined)
+        request = _send(steps, answer)
 
 
 def _as_partitioned():
@@ -451,8 +327,8 @@ def _send(steps, answer):
         return None
 
 
-def _chunk_statistics(X, y, jobs, k):
-    """Every job's statistic of partition ``k``."""
+def _chunk_statistic(X, y, chunk, k):
+    """The statistic ``chunk`` of partition ``k`` (with its rows of ``y``)."""
     if y is not None:
         if len(y) != len(X):
             raise ValueError(
@@ -460,7 +336,7 @@ def _chunk_statistics(X, y, jobs, k):
                 "must be partitioned alike."
             )
         y = y.to_numpy()
-    return [chunk(X[columns], y) for columns, chunk in jobs]
+    return chunk(X, y)
 
 
 def _tree_reduce(items, combine, split_every):
@@ -472,24 +348,22 @@ def _tree_reduce(items, combine, split_every):
     return items[0]
 
 
-def _check_sequences(estimator, X):
-    """Co-occurrence windows must not cross partitions: each group in one partition."""
-    if not (isinstance(estimator, ValueEmbedder) and estimator.method == "cooccurrence"):
-        return
-    keys = _columns.resolve_columns(
-        estimator, estimator.group_columns, parameter="group_columns"
-    )
-    if keys.size == 0:
+def _check_groups_within_partitions(estimator, X, names):
+    """Refuse a table where a group of ``names`` (or, with no names, the whole table)
+    spans partitions, for an estimator that reads each group as one sequence."""
+    what = type(estimator).__name__
+    if hasattr(estimator, "method"):
+        what += f"(method={estimator.method!r})"
+    if not names:
         filled = int((X.map_partitions(len).compute() > 0).sum()) if X.npartitions > 1 else 1
         if filled > 1:
             raise ValueError(
-                "ValueEmbedder(method='cooccurrence') without group_columns reads the whole "
-                f"table as one sequence, which spans {filled} of this frame's partitions. "
-                "Set group_columns to the sequence key (each sequence within one "
-                "partition), or repartition to one partition."
+                f"{what} without group_columns reads the whole table as one sequence, "
+                f"which spans {filled} of this frame's partitions. Set group_columns to "
+                "the sequence key (each sequence within one partition), or repartition "
+                "to one partition."
             )
         return
-    names = [X.columns[j] for j in keys]
     with _as_partitioned():
         parts = X[names].to_delayed()
     tables = dask.compute(*[dask.delayed(_group_keys)(part, names) for part in parts])
@@ -505,8 +379,8 @@ def _check_sequences(estimator, X):
             for j, name in enumerate(names)
         }
         raise ValueError(
-            f"ValueEmbedder(method='cooccurrence') counts context windows within each "
-            f"group of {names}, so every group must lie in one partition; "
+            f"{what} reads each group of {names} as one sequence (context windows, for "
+            f"co-occurrence), so every group must lie in one partition; "
             f"{int(spans.sum())} group(s) span several, e.g. {example} in partitions "
             f"{chunks}. Write the data with whole sequences per partition (rows in "
             "order), e.g. one file per block of sequences."
@@ -563,38 +437,45 @@ def _transform(fitted, X):
     """A lazy dask DataFrame of ``fitted.transform`` on every partition."""
     # A pandas-output copy: sklearn names the columns and keeps passthrough dtypes.
     fitted = copy.deepcopy(fitted).set_output(transform="pandas")
-    names = list(X.columns)
-    leaves = [
-        (i, leaf, names if inputs is None else [names[j] for j in inputs])
-        for i, (leaf, inputs) in enumerate(_leaves(fitted, fitted=True))
-        if leaf._needs_chunk_context()
-    ]
-    meta = _transform_chunk(X._meta, None, fitted)
+    contract = _contract(fitted)
+    meta = _transform_chunk(X._meta, None, contract, fitted)
+    needs_context = contract._needs_context()
+    if needs_context:
+        needed = _context_columns(contract, X)
     # Not pure: hashing the fitted tables for a key would cost a pass over them.
-    shared = dask.delayed(fitted, pure=False)
-    if not leaves:
-        return X.map_partitions(_transform_chunk, None, shared, meta=meta)
-    jobs = [(columns, leaf._context_statistics) for _, leaf, columns in leaves]
-    needed = list(dict.fromkeys(column for columns, _ in jobs for column in columns))
+    shared = dask.delayed(contract, pure=False)
+    if not needs_context:
+        return X.map_partitions(_transform_chunk, None, shared, fitted, meta=meta)
     with _as_partitioned():
         parts = X.to_delayed()
         context_parts = _separate_read(X, needed).to_delayed()
     per_chunk = [
-        dask.delayed(_chunk_statistics)(part, None, jobs, k)
-        for k, part in enumerate(context_parts)
+        dask.delayed(_context_statistics)(shared, part, needed) for part in context_parts
     ]
-    contexts = dask.delayed(_chunk_contexts)(per_chunk, [(i, leaf) for i, leaf, _ in leaves])
+    contexts = dask.delayed(_contexts)(shared, per_chunk)
     # One task per partition, holding that partition's context: what map_partitions
     # builds, with each partition's context tied to it, so a computation of some
     # partitions only (tail, .partitions[k], .loc) still gets each one's own context.
     outputs = [
         dask.delayed(_transform_chunk)(
-            part, dask.delayed(operator.getitem)(contexts, k), shared
+            part, dask.delayed(operator.getitem)(contexts, k), shared, fitted
         )
         for k, part in enumerate(parts)
     ]
     divisions = X.divisions if X.known_divisions else None
     return dd.from_delayed(outputs, meta=meta, divisions=divisions, verify_meta=False)
+
+
+def _context_columns(contract, X):
+    """The columns the context pass reads, in the frame's order."""
+    if not isinstance(contract, ColumnParts):
+        return list(X.columns)
+    contract.resolve_context_parts(X._meta)
+    return [
+        name
+        for name in X.columns
+        if any(name in selected for _, _, selected in contract.context_parts_)
+    ]
 
 
 def _separate_read(X, columns):
@@ -611,45 +492,17 @@ def _separate_read(X, columns):
     return X[columns[0]].to_frame()
 
 
-def _chunk_contexts(per_chunk, leaves):
-    """Per partition, a dict: leaf index -> that leaf's context for the partition."""
-    contexts = [{} for _ in per_chunk]
-    for r, (i, leaf) in enumerate(leaves):
-        statistics = _reduction.concatenate([chunk[r] for chunk in per_chunk])
-        for k, context in enumerate(leaf._chunk_contexts(statistics)):
-            contexts[k][i] = context
-    return contexts
+def _context_statistics(contract, X, columns):
+    return contract._context_statistics(X[columns])
 
 
-def _transform_chunk(X, contexts, fitted):
-    if contexts is not None:
-        fitted = _with_contexts(fitted, contexts)
-    out = fitted.transform(X)
+def _contexts(contract, statistics):
+    return contract._contexts(list(statistics))
+
+
+def _transform_chunk(X, context, contract, fitted):
+    out = contract._transform_chunk(X, context)
     if not isinstance(out, pd.DataFrame):
         out = pd.DataFrame(out, columns=fitted.get_feature_names_out(), index=X.index)
     out.index = X.index
     return out
-
-
-def _with_contexts(fitted, contexts):
-    """A shallow copy of ``fitted`` whose embedders carry their partition's context."""
-    by_leaf = {
-        id(leaf): contexts[i]
-        for i, (leaf, _) in enumerate(_leaves(fitted, fitted=True))
-        if i in contexts
-    }
-
-    def place(estimator):
-        placed = copy.copy(estimator)
-        if isinstance(estimator, _EMBEDDERS):
-            placed._chunk_context = by_leaf[id(estimator)]
-        elif isinstance(estimator, EmbeddingSum):
-            placed.column_transformer_ = place(estimator.column_transformer_)
-        else:
-            placed.transformers_ = [
-                (name, place(part) if id(part) in by_leaf else part, selection)
-                for name, part, selection in estimator.transformers_
-            ]
-        return placed
-
-    return place(fitted)
