@@ -9,9 +9,12 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from . import _blocks, _calendar, _columns, _groups, _reduction
+from . import _calendar, _columns, _groups, _holidays, _recency
 from . import _temporal_encodings as encodings
+from . import _temporal_layout as layout
 from ._params import RefuseBoolCounts
+from ._partitioned import PartitionedMixin, Reduction
+from ._wall_clock import TICKS_PER_SECOND
 
 CYCLIC_FIELDS = (
     "second",
@@ -24,35 +27,10 @@ CYCLIC_FIELDS = (
     "month",
     "quarter",
 )
-_HOLIDAY_FIELDS = ("holiday", "days_to_holiday", "days_from_holiday")
-# Fields whose features depend on the date only (cycles of a day or longer, and more).
-_DAY_FIELDS = (
-    "weekday",
-    "day",
-    "dayofyear",
-    "week",
-    "month",
-    "quarter",
-    "year",
-    "weekend",
-) + _HOLIDAY_FIELDS
-# Holiday distances are capped: a year away is as good as never.
-_HOLIDAY_HORIZON = 366
 _AUTO_CANDIDATES = ("month", "weekday", "day", "dayofyear", "hour", "minute", "second")
-_SUFFIX = {
-    "cyclical": None,  # sin1, cos1, ...
-    "spline": "spline",
-    "fixed": "fixed",
-    "timefeature": "tf",
-    "onehot": "bin",
-    "random": "emb",
-}
-_TICKS_PER_SECOND = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}
-# Rows gathered at a time inside a thread's block (temporaries stay in cache).
-_SUB_BLOCK = 65_536
 
 
-class TemporalEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
+class TemporalEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEstimator):
     """Encode datetime columns as calendar fields that wrap where their cycles do.
 
     Every received column (except ``group_columns``) is a datetime column: pandas
@@ -177,7 +155,7 @@ class TemporalEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
 
     _parameter_constraints = {
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
-        "method": [StrOptions(set(_SUFFIX))],
+        "method": [StrOptions(set(encodings.METHODS))],
         "features": [StrOptions({"auto"}), list, tuple, dict],
         "combine": [StrOptions({"concat", "sum"})],
         "timezone": [str, None],
@@ -187,7 +165,7 @@ class TemporalEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         "group_columns": [str, Integral, list, tuple, np.ndarray, None],
         "handle_missing": [StrOptions({"zeros", "nan", "error"})],
         "missing_indicator": ["boolean"],
-        "epoch_unit": [StrOptions(set(_TICKS_PER_SECOND)), None],
+        "epoch_unit": [StrOptions(set(TICKS_PER_SECOND)), None],
         "dtype": [
             StrOptions({"float64", "float32"}),
             Options(type, {np.float64, np.float32}),
@@ -247,12 +225,11 @@ class TemporalEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         -------
         self : TemporalEmbedder
         """
-        X = _columns.check_input(self, X, reset=True)
-        _reduction.fit_in_memory(self._fit_steps(), X)
-        return self
+        return self._fit_in_memory(self._check_fit_input(X))
 
-    def _fit_steps(self):
-        """Zones, fields, origins and tables from per-chunk statistics (``_reduction``)."""
+    def _fit_steps(self, X):
+        """Zones, fields, origins and tables from per-chunk statistics
+        (``_partitioned``); the columns are known from ``n_features_in_``."""
         self.group_columns_ = _columns.resolve_columns(
             self, self.group_columns, parameter="group_columns"
         )
@@ -276,8 +253,9 @@ class TemporalEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
             )
         self.period_seconds_ = self._check_periods()
         self._check_holidays()
-        statistics = yield _reduction.Reduction(self._chunk_statistics, _merge_statistics)
+        statistics = yield Reduction(self._chunk_statistics, _merge_statistics)
         rng = check_random_state(self.random_state)
+        method = self._method()
         self.timezones_, self.fields_, self.origins_, self.tables_ = [], [], [], []
         names = _columns.output_prefixes(self)
         for c, column in enumerate(statistics):
@@ -289,13 +267,7 @@ class TemporalEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
             fields = self._choose_fields(column["ranges"], names[self.datetime_columns_[c]])
             self.fields_.append(fields)
             # Keyed by field name alone: string keys serialise everywhere (skops too).
-            self.tables_.append({})
-            if self.method == "random":
-                for field, width in fields:
-                    if field in encodings.NOMINAL_PERIODS:
-                        size = encodings.NOMINAL_PERIODS[field]
-                        table = rng.standard_normal((size, width)) / np.sqrt(width)
-                        self.tables_[c][field] = table
+            self.tables_.append(method.draw_tables(fields, rng))
         if self.combine == "sum":
             widths = {width for fields in self.fields_ for _, width in fields}
             if len(widths) > 1:
@@ -326,68 +298,27 @@ class TemporalEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
             )
         return statistics
 
-    def _needs_chunk_context(self):
+    def _needs_context(self):
         return bool(self.group_columns_.size)
 
-    def _context_statistics(self, X, y=None):
-        """Per group of a chunk, each datetime column's first and last present instant
-        (seconds since 1970), for recency across chunks."""
+    def _context_statistics(self, X):
+        """The chunk's group keys and, per datetime column, each group's first and last
+        present instant (``_recency.chunk_bounds``), for recency across chunks."""
         codes, keys = _groups.group_table(X, self.group_columns_)
         columns = []
         for c in range(self.datetime_columns_.size):
             instants, _, missing = self._local_values(X, c)
-            present = np.flatnonzero(~missing)
-            seconds = _since_epoch(instants[present], "s")
-            first = np.full(len(keys), np.nan)
-            last = np.full(len(keys), np.nan)
-            groups = codes[present]
-            _, at = np.unique(groups, return_index=True)
-            first[groups[at]] = seconds[at]
-            _, at = np.unique(groups[::-1], return_index=True)
-            last[groups[::-1][at]] = seconds[::-1][at]
-            columns.append((first, last))
-        return [(keys, columns)]
+            columns.append(_recency.chunk_bounds(codes, len(keys), instants, missing))
+        return keys, columns
 
-    def _chunk_contexts(self, statistics):
-        """For each chunk, per column and per group: the last present instant of the
-        group in earlier chunks, and the group's first present instant overall."""
-        bounds, codes = _groups.across_chunks(statistics)
-        per_column = []
-        for c in range(self.datetime_columns_.size):
-            first = pd.Series(np.concatenate([chunk[c][0] for _, chunk in statistics]))
-            last = pd.Series(np.concatenate([chunk[c][1] for _, chunk in statistics]))
-            previous = last.groupby(codes).shift().groupby(codes).ffill().to_numpy()
-            start = first.groupby(codes).transform("first").to_numpy()
-            per_column.append((previous, start))
-        return [
-            [(previous[a:b], start[a:b]) for previous, start in per_column]
-            for a, b in zip(bounds[:-1], bounds[1:], strict=True)
-        ]
+    def _contexts(self, statistics):
+        """Per chunk, per datetime column, what came before it (``_recency.History``)."""
+        return _recency.histories(statistics, self.datetime_columns_.size)
 
     def _check_holidays(self):
         """Refuse a country the ``holidays`` package does not know, at fit time."""
         if self.holidays is not None:
-            _country_holidays(self.holidays, years=[2000])
-
-    def _holiday_feature(self, field, calendar):
-        """Holiday flag or capped distance (days) for each date of ``calendar``."""
-        years = list(range(int(calendar.year.min()) - 1, int(calendar.year.max()) + 2))
-        # A fresh calendar per call: the package fills its years in place.
-        dates = sorted(_country_holidays(self.holidays, years=years))
-        days = np.array(dates, dtype="datetime64[D]").astype(np.int64)
-        if field == "holiday":
-            return np.isin(calendar.days, days).astype(np.float64)
-        if days.size == 0:
-            return np.full(calendar.days.size, float(_HOLIDAY_HORIZON))
-        if field == "days_to_holiday":
-            following = np.searchsorted(days, calendar.days, side="left")
-            gap = days[np.minimum(following, days.size - 1)] - calendar.days
-            gap = np.where(following < days.size, gap, _HOLIDAY_HORIZON)
-        else:
-            preceding = np.searchsorted(days, calendar.days, side="right") - 1
-            gap = calendar.days - days[np.maximum(preceding, 0)]
-            gap = np.where(preceding >= 0, gap, _HOLIDAY_HORIZON)
-        return np.minimum(gap, _HOLIDAY_HORIZON).astype(np.float64)
+            _holidays.country_holidays(self.holidays, years=[2000])
 
     def _check_periods(self):
         if self.periods is None:
@@ -436,7 +367,7 @@ class TemporalEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
                 raise ValueError(f"features: the width of {field!r} must be an int >= 1.")
             fields.append((field, 1 if field in ("year", "weekend") else int(width)))
         if self.holidays is not None:
-            fields += [(field, 1) for field in _HOLIDAY_FIELDS]
+            fields += [(field, 1) for field in _holidays.FIELDS]
         return fields
 
     # --- reading --------------------------------------------------------------------
@@ -479,7 +410,7 @@ class TemporalEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
             return column.values.view(f"datetime64[{self.epoch_unit}]")
         _columns.check_finite(column)
         # Floats keep microseconds: far beyond float64's precision for today's epochs.
-        scale = 10**6 / _TICKS_PER_SECOND[self.epoch_unit]
+        scale = 10**6 / TICKS_PER_SECOND[self.epoch_unit]
         ticks = np.round(np.where(column.missing, 0.0, column.values) * scale)
         too_far = np.abs(ticks) >= 2.0**63 - 1024
         if too_far.any():
@@ -520,229 +451,52 @@ class TemporalEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         -------
         X_out : ndarray of shape (n_samples, n_features_out)
         """
-        check_is_fitted(self)
-        X = _columns.check_input(self, X, reset=False)
-        widths = [self._column_width(c) for c in range(self.datetime_columns_.size)]
-        out = np.empty((X.shape[0], sum(widths)), dtype=self.dtype, order="F")
-        # Set by sk_seqembed.dask on a copy per partition: each group's instants in the
-        # partitions before, so recency runs on across partitions.
-        context = getattr(self, "_chunk_context", None)
+        return self._transform_placed(X)
+
+    def _transform(self, X, context):
+        """``context``: per datetime column, the ``_recency.History`` of the groups of
+        ``X``, a chunk of a larger table (see ``_contexts``); None: ``X`` is the table."""
+        layouts = self._layouts()
+        width = sum(column_layout.width for column_layout in layouts)
+        out = np.empty((X.shape[0], width), dtype=self.dtype, order="F")
         groups = None
         if context is not None:
+            # Codes numbered as _context_statistics numbered them: the context's order.
             groups, _ = _groups.group_table(X, self.group_columns_)
         elif self.group_columns_.size:
             groups = _groups.group_codes(X, self.group_columns_)
         start = 0
-        for c, width in enumerate(widths):
-            block = out[:, start : start + width]
-            start += width
+        for c, column_layout in enumerate(layouts):
             instants, zone, missing = self._local_values(X, c)
-            column = self._calendar_features(c, instants, zone, missing, block)
-            if self.trend:
-                # Days since 1970 on each side, in float64: no unit conversion can wrap.
-                origin = _since_epoch(np.asarray(self.origins_[c]), "D")
-                block[:, column] = _since_epoch(instants, "D") - origin
-                column += 1
-            if self.period_seconds_.size:
-                n_periods = 2 * self.period_seconds_.size
-                block[:, column : column + n_periods] = self._period_features(instants)
-                column += n_periods
-            if self.group_columns_.size:
-                before = None if context is None else context[c]
-                block[:, column : column + 2] = self._recency(groups, instants, missing, before)
-                column += 2
-            if missing.any():
-                block[missing, :column] = 0.0 if self.handle_missing == "zeros" else np.nan
-            if self.missing_indicator:
-                block[:, column] = missing
+            history = None if context is None else context[c]
+            rows = layout.Rows(instants, zone, missing, groups, history, self.n_threads)
+            column_layout.write(out[:, start : start + column_layout.width], rows)
+            start += column_layout.width
         return out
 
-    def _column_width(self, c):
-        widths = [width for _, width in self.fields_[c]]
-        width = sum(widths) if self.combine == "concat" else widths[0]
-        width += self.trend + 2 * self.period_seconds_.size + 2 * bool(self.group_columns_.size)
-        return width + self.missing_indicator
+    def _method(self):
+        """The ``method`` strategy (``_temporal_encodings.METHODS``)."""
+        return encodings.METHODS[self.method]()
 
-    def _calendar_features(self, c, values, zone, missing, out):
-        """Write each field's features into ``out``; return the next free column.
-
-        Features come from small tables over the distinct days and times of day,
-        gathered row by row. Aware values become wall-clock time on the way, from a
-        table of the zone's offset per hour.
-        """
-        fields = self.fields_[c]
-        n_samples = values.size
-        width = sum(w for _, w in fields) if self.combine == "concat" else fields[0][1]
-        if n_samples == 0 or missing.all():
-            out[:, :width] = 0.0
-            return width
-        unit = np.datetime_data(values.dtype)[0]
-        if unit not in _TICKS_PER_SECOND:
-            values, unit = values.astype("datetime64[s]"), "s"
-        per_second = _TICKS_PER_SECOND[unit]
-        per_day = per_second * 86_400
-        ticks = values.view(np.int64)
-        if missing.any():
-            # A present instant stands in for missing ones: it keeps the tables small.
-            ticks = np.where(missing, ticks[np.argmin(missing)], ticks)
-        first_tick, last_tick = int(ticks.min()), int(ticks.max())
-        offsets = None
-        if zone is not None:
-            offsets = _HourlyOffsets.build(first_tick, last_tick, unit, zone, n_samples)
-            if offsets is None:
-                local = _calendar.wall_clock(ticks.view(f"datetime64[{unit}]"), "UTC", zone)
-                ticks = local.view(np.int64)
-                first_tick, last_tick = int(ticks.min()), int(ticks.max())
-            else:
-                # Local time is UTC plus an offset: its range widens by the offsets.
-                first_tick += offsets.smallest
-                last_tick += offsets.largest
-
-        def wall_clock(start, stop):
-            block = ticks[start:stop]
-            return block if offsets is None else offsets.local(block)
-
-        first_day, last_day = first_tick // per_day, last_tick // per_day
-        if last_day - first_day <= 4 * n_samples + 100_000:
-            # Times of day in steps of a minute, else a second, as the first rows
-            # suggest; the gather stops at the first row off the step.
-            head_step = _time_step(wall_clock(0, min(n_samples, _SUB_BLOCK)), per_second)
-            for step in [step for step in (60, 1) if step <= (head_step or 0)]:
-                days = np.arange(first_day, last_day + 1).astype("datetime64[D]")
-                day_calendar = _calendar.Calendar(days.astype("M8[s]"))
-                time_calendar = _calendar.Calendar(np.arange(0, 86_400, step).astype("M8[s]"))
-                columns = []
-                for field, w in fields:
-                    by_day = field in _DAY_FIELDS
-                    calendar = day_calendar if by_day else time_calendar
-                    table = self._encode(c, field, w, calendar).astype(out.dtype)
-                    first = 0 if self.combine == "sum" else len(columns)
-                    columns += [
-                        (first + j, np.ascontiguousarray(table[:, j]), by_day) for j in range(w)
-                    ]
-                tick_step = per_second * step
-                days_range = (first_day, last_day - first_day + 1)
-                if self._gather(columns, wall_clock, days_range, per_day, tick_step, out):
-                    return width
-        # Sub-second times or thinly spread dates: fields computed row by row.
-        calendar = _calendar.Calendar(wall_clock(0, n_samples).view(f"datetime64[{unit}]"))
-        column = 0
-        for k, (field, w) in enumerate(fields):
-            # In the output's dtype before adding, as the tables above are: the same
-            # roundings whichever way a row is computed.
-            features = self._encode(c, field, w, calendar).astype(out.dtype, copy=False)
-            if self.combine == "sum" and k:
-                out[:, :width] += features
-            else:
-                out[:, column : column + w] = features
-                column += w if self.combine == "concat" else 0
-        return width
-
-    def _gather(self, columns, wall_clock, days_range, per_day, tick_step, out):
-        """Gather every table column into ``out`` by each row's day and time of day.
-
-        ``columns`` holds (output column, 1-D table, indexed by day?); day tables
-        cover ``days_range`` = (first day, number of days). Returns False, having
-        stopped early, when a time of day is not a multiple of ``tick_step``.
-        """
-        first_day, n_days = days_range
-        off_step = []
-
-        def gather(start, stop):
-            # Sub-blocks keep the row indices in cache while every column reads them.
-            for first in range(start, stop, _SUB_BLOCK):
-                if off_step:
-                    return
-                last = min(first + _SUB_BLOCK, stop)
-                block = wall_clock(first, last)
-                days = block // per_day
-                ticks_of_day = block - days * per_day
-                times = ticks_of_day // tick_step
-                if (times * tick_step != ticks_of_day).any():
-                    off_step.append(first)
-                    return
-                days -= first_day
-                if days.min() < 0 or days.max() >= n_days:
-                    # np.take(mode="clip") below would clamp such a day, silently.
-                    raise RuntimeError("A day lies outside the day table (a bug: report it).")
-                written = set()
-                for column, table, by_day in columns:
-                    rows = days if by_day else times
-                    if column in written:
-                        out[first:last, column] += table.take(rows)
-                    else:
-                        # Indices lie in the table by construction: "clip" skips the
-                        # bounds check and the buffer numpy's default mode adds.
-                        np.take(table, rows, out=out[first:last, column], mode="clip")
-                        written.add(column)
-
-        _blocks.run_in_blocks(out.shape[0], gather, self.n_threads)
-        return not off_step
-
-    def _encode(self, c, field, width, calendar):
-        """Features of ``field`` for every entry of ``calendar``: shape (m, width)."""
-        if field == "year":
-            year_length = 365 + _calendar.is_leap(calendar.year)
-            return (calendar.year + (calendar.dayofyear - 1) / year_length)[:, None]
-        if field == "weekend":
-            return calendar.weekend.astype(np.float64)[:, None]
-        if field in _HOLIDAY_FIELDS:
-            return self._holiday_feature(field, calendar)[:, None]
-        if self.method in ("cyclical", "spline", "onehot"):
-            phase = calendar.phase(field)
-            kernel = {
-                "cyclical": encodings.cyclical,
-                "spline": encodings.periodic_spline,
-                "onehot": encodings.one_hot_bins,
-            }[self.method]
-            return kernel(phase, width)
-        values = calendar.field(field)
-        if self.method == "fixed":
-            return encodings.fixed(values, field, width)
-        if self.method == "timefeature":
-            return encodings.time_feature(values, field, width)
-        first = encodings.FIRST_VALUE.get(field, 0)
-        return self.tables_[c][field].take(values - first, axis=0)
-
-    def _period_features(self, instants):
-        seconds = np.nan_to_num(_since_epoch(instants, "s"))
-        out = np.empty((instants.size, 2 * self.period_seconds_.size))
-        for k, period in enumerate(self.period_seconds_):
-            # fmod first: the angle keeps its precision for epochs of 1.7e9 seconds.
-            angle = 2 * np.pi * np.fmod(seconds, period) / period
-            out[:, 2 * k], out[:, 2 * k + 1] = np.sin(angle), np.cos(angle)
-        return out
-
-    def _recency(self, groups, instants, missing, before=None):
-        """Signed log1p seconds since the group's previous event and its first one.
-
-        ``before`` (per group code: the group's last instant in earlier chunks, NaN if
-        none, and its first instant overall) continues the count across chunks.
-        """
-        out = np.zeros((instants.size, 2))
-        present = np.flatnonzero(~missing)
-        if present.size == 0:
-            return out
-        groups = groups[present]
-        seconds = _since_epoch(instants[present], "s")
-        order = np.argsort(groups, kind="stable")
-        ordered_groups, ordered_seconds = groups[order], seconds[order]
-        starts_group = np.r_[True, ordered_groups[1:] != ordered_groups[:-1]]
-        previous = np.r_[ordered_seconds[:1], ordered_seconds[:-1]]
-        first_of_group = np.maximum.accumulate(np.where(starts_group, np.arange(order.size), 0))
-        group_start = ordered_seconds[first_of_group]
-        if before is not None:
-            earlier, start = before[0][ordered_groups], before[1][ordered_groups]
-            # A group's first row here follows its last row in an earlier chunk, if any.
-            follows = starts_group & ~np.isnan(earlier)
-            previous = np.where(follows, earlier, previous)
-            starts_group &= ~follows
-            group_start = start
-        since_previous = np.where(starts_group, 0.0, ordered_seconds - previous)
-        since_start = ordered_seconds - group_start
-        out[present[order], 0] = np.sign(since_previous) * np.log1p(np.abs(since_previous))
-        out[present[order], 1] = np.sign(since_start) * np.log1p(np.abs(since_start))
-        return out
+    def _layouts(self):
+        """Per datetime column, its output blocks (``_temporal_layout``): the one
+        description of the output that widths, writes and names follow."""
+        method = self._method()
+        return [
+            layout.column_layout(
+                fields,
+                encoder=encodings.FieldEncoder(method, tables, self.holidays),
+                combine=self.combine,
+                origin=origin if self.trend else None,
+                period_seconds=self.period_seconds_,
+                recency=bool(self.group_columns_.size),
+                missing_indicator=self.missing_indicator,
+                missing_value=0.0 if self.handle_missing == "zeros" else np.nan,
+            )
+            for fields, tables, origin in zip(
+                self.fields_, self.tables_, self.origins_, strict=True
+            )
+        ]
 
     # --- names and tags -------------------------------------------------------------
 
@@ -760,24 +514,8 @@ class TemporalEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         prefixes = _columns.check_input_features(self, input_features)
         names = []
-        for c, j in enumerate(self.datetime_columns_):
-            column = prefixes[j]
-            if self.combine == "sum":
-                names += [f"{column}_sum{k}" for k in range(self.fields_[c][0][1])]
-            else:
-                for field, width in self.fields_[c]:
-                    names += [
-                        f"{column}_{name}" for name in _field_names(field, width, self.method)
-                    ]
-            if self.trend:
-                names.append(f"{column}_trend")
-            for seconds in self.period_seconds_:
-                label = f"{seconds / 86400:g}D" if seconds % 3600 == 0 else f"{seconds:g}s"
-                names += [f"{column}_period{label}_sin", f"{column}_period{label}_cos"]
-            if self.group_columns_.size:
-                names += [f"{column}_since_previous", f"{column}_since_start"]
-            if self.missing_indicator:
-                names.append(f"{column}_missing")
+        for column_layout, j in zip(self._layouts(), self.datetime_columns_, strict=True):
+            names += column_layout.names(prefixes[j])
         return np.asarray(names, dtype=object)
 
     def __sklearn_tags__(self):
@@ -785,56 +523,6 @@ class TemporalEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         tags.input_tags.allow_nan = self.handle_missing != "error"
         tags.transformer_tags.preserves_dtype = [np.dtype(self.dtype).name]
         return tags
-
-
-def _field_names(field, width, method):
-    if field in ("year", "weekend") + _HOLIDAY_FIELDS:
-        return [field]
-    if method == "cyclical":
-        pairs = [(f"sin{k}", f"cos{k}") for k in range(1, (width + 1) // 2 + 1)]
-        return [f"{field}_{name}" for pair in pairs for name in pair][:width]
-    return [f"{field}_{_SUFFIX[method]}{k}" for k in range(width)]
-
-
-def _time_step(ticks, per_second):
-    """The coarsest step, in seconds, dividing every time of day (60, 1) or None.
-
-    A day is a whole number of minutes, so times of day share the ticks' remainders.
-    """
-    if not (ticks % (60 * per_second)).any():
-        return 60
-    if per_second == 1 or not (ticks % per_second).any():
-        return 1
-    return None
-
-
-def _country_holidays(country, years):
-    """The dates of ``country``'s public holidays in ``years`` (holidays package)."""
-    try:
-        import holidays
-    except ImportError:
-        raise ImportError(
-            'holidays=... needs the holidays package: pip install "sk_seqembed[holidays]".'
-        ) from None
-    try:
-        return list(holidays.country_holidays(country, years=years))
-    except NotImplementedError:
-        raise ValueError(
-            f"holidays={country!r} is not a country the holidays package knows (use an "
-            "ISO code such as 'US' or 'FR')."
-        ) from None
-
-
-def _since_epoch(values, unit):
-    """Time since 1970-01-01 of datetime64 values, as float64 in ``unit`` ("s", "D").
-
-    Each value is divided in its own unit, so no conversion between units can wrap
-    (years 1500 and 2300 meet nanosecond data safely). NaT gives NaN.
-    """
-    value_unit = np.datetime_data(values.dtype)[0]
-    ticks_per_unit = np.timedelta64(1, unit) / np.timedelta64(1, value_unit)
-    elapsed = values.view(np.int64) / ticks_per_unit
-    return np.where(np.isnat(values), np.nan, elapsed)
 
 
 def _conversion_hint(dtype):
@@ -848,59 +536,6 @@ def _conversion_hint(dtype):
             "pass it as a number of seconds with epoch_unit='s'."
         )
     return ""
-
-
-class _HourlyOffsets:
-    """A zone's UTC offset per UTC hour over a range of instants.
-
-    Wall-clock time is then one gather and one addition per row. Zone offsets change
-    at most once within any hour (true of every tz database zone); hours where one
-    changes are marked, and their rows converted by pandas one by one.
-    """
-
-    _CHANGES = np.iinfo(np.int64).min
-
-    def __init__(self, table, first_hour, per_hour, unit, zone, all_offsets):
-        self.table, self.first_hour, self.per_hour = table, first_hour, per_hour
-        self.unit, self.zone = unit, zone
-        self.smallest, self.largest = int(all_offsets.min()), int(all_offsets.max())
-        self.any_changes = bool((table == self._CHANGES).any())
-
-    @classmethod
-    def build(cls, first_tick, last_tick, unit, zone, n_samples):
-        """The offsets over [first_tick, last_tick], or None when a table would be
-        much larger than the rows (sparse instants) or reach past int64."""
-        per_hour = _TICKS_PER_SECOND[unit] * 3600
-        first, last = first_tick // per_hour, last_tick // per_hour
-        limit = np.iinfo(np.int64).max
-        if last - first > 4 * n_samples + 100_000 or not (
-            -limit < first * per_hour and (last + 2) * per_hour < limit
-        ):
-            return None
-        starts = np.arange(first, last + 2, dtype=np.int64) * per_hour
-        at_starts = _offsets(starts, unit, zone)
-        table = at_starts[:-1].copy()
-        # An hour whose offset differs from the next hour's may change inside it.
-        candidates = np.flatnonzero(at_starts[:-1] != at_starts[1:])
-        ends = starts[candidates] + per_hour - 1
-        changes = _offsets(ends, unit, zone) != at_starts[candidates]
-        table[candidates[changes]] = cls._CHANGES
-        return cls(table, first, per_hour, unit, zone, at_starts)
-
-    def local(self, ticks):
-        """Wall-clock ticks of the UTC ``ticks``."""
-        shift = self.table[ticks // self.per_hour - self.first_hour]
-        if self.any_changes:
-            changes = shift == self._CHANGES
-            if changes.any():
-                shift[changes] = _offsets(ticks[changes], self.unit, self.zone)
-        return ticks + shift
-
-
-def _offsets(ticks, unit, zone):
-    """The zone's UTC offset at UTC ``ticks``, in ticks (pandas' conversion)."""
-    local = _calendar.wall_clock(ticks.view(f"datetime64[{unit}]"), "UTC", zone)
-    return local.view(np.int64) - ticks
 
 
 def _merge_statistics(chunks):

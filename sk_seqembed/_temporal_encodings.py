@@ -1,12 +1,20 @@
-"""Per-field encodings of calendar phases and values: the kernels of TemporalEmbedder.
+"""Per-field encodings of calendar phases and values: the kernels of TemporalEmbedder,
+and its ``method`` parameter as strategies.
 
-Every function maps a field's phases (floats in [0, 1)) or integer values to a
+Every kernel maps a field's phases (floats in [0, 1)) or integer values to a
 ``(n, width)`` float array. TemporalEmbedder applies them to small tables of distinct
 days and times of day, then gathers rows, so the trigonometry runs on thousands of
 entries, not millions.
+
+A method is a small class choosing a kernel, its output names and its fitted tables;
+adding one is one class here plus one entry in :data:`METHODS`. :class:`FieldEncoder`
+encodes any field of a column: cycles by its method, ``year``, ``weekend`` and the
+holiday fields as plain values whatever the method.
 """
 
 import numpy as np
+
+from . import _calendar, _holidays
 
 # Number of distinct values of each field, as Informer's fixed tables and GluonTS's
 # scaling count them (day of month 1..31, day of year 1..366, ISO week 1..53).
@@ -90,3 +98,123 @@ def time_feature(values, field, width):
     does not wrap), and its powers 2..width."""
     scaled = (values - FIRST_VALUE.get(field, 0)) / (NOMINAL_PERIODS[field] - 1) - 0.5
     return scaled[:, None] ** np.arange(1, width + 1)
+
+
+# --- methods --------------------------------------------------------------------------
+
+
+class _Method:
+    """How a cycle (second ... quarter) becomes ``width`` features."""
+
+    # Output names are {field}_{suffix}{k}.
+    suffix = None
+
+    def names(self, field, width):
+        return [f"{field}_{self.suffix}{k}" for k in range(width)]
+
+    def draw_tables(self, fields, rng):
+        """The tables fit draws for ``fields`` (pairs of field and width), by field."""
+        return {}
+
+    def features(self, field, width, calendar, tables):
+        """Features of ``field`` for every entry of ``calendar``: shape (m, width)."""
+        raise NotImplementedError
+
+
+class _ByPhase(_Method):
+    """A kernel of the field's phase: continuous at the data's resolution."""
+
+    kernel = None
+
+    def features(self, field, width, calendar, tables):
+        return type(self).kernel(calendar.phase(field), width)
+
+
+class _Cyclical(_ByPhase):
+    kernel = staticmethod(cyclical)
+
+    def names(self, field, width):
+        pairs = [(f"sin{k}", f"cos{k}") for k in range(1, (width + 1) // 2 + 1)]
+        return [f"{field}_{name}" for pair in pairs for name in pair][:width]
+
+
+class _Spline(_ByPhase):
+    suffix = "spline"
+    kernel = staticmethod(periodic_spline)
+
+
+class _OneHot(_ByPhase):
+    suffix = "bin"
+    kernel = staticmethod(one_hot_bins)
+
+
+class _Fixed(_Method):
+    suffix = "fixed"
+
+    def features(self, field, width, calendar, tables):
+        return fixed(calendar.field(field), field, width)
+
+
+class _TimeFeature(_Method):
+    suffix = "tf"
+
+    def features(self, field, width, calendar, tables):
+        return time_feature(calendar.field(field), field, width)
+
+
+class _Random(_Method):
+    """A seeded Gaussian table of width ``width`` per value of the field."""
+
+    suffix = "emb"
+
+    def draw_tables(self, fields, rng):
+        tables = {}
+        for field, width in fields:
+            if field in NOMINAL_PERIODS:
+                size = NOMINAL_PERIODS[field]
+                tables[field] = rng.standard_normal((size, width)) / np.sqrt(width)
+        return tables
+
+    def features(self, field, width, calendar, tables):
+        values = calendar.field(field)
+        return tables[field].take(values - FIRST_VALUE.get(field, 0), axis=0)
+
+
+# TemporalEmbedder's ``method`` values (their order is the parameter's documented one).
+METHODS = {
+    "cyclical": _Cyclical,
+    "spline": _Spline,
+    "fixed": _Fixed,
+    "timefeature": _TimeFeature,
+    "onehot": _OneHot,
+    "random": _Random,
+}
+
+# Fields that are one plain value, whatever the method.
+PLAIN_FIELDS = ("year", "weekend") + _holidays.FIELDS
+
+
+class FieldEncoder:
+    """The features and names of a datetime column's calendar fields.
+
+    Cycles follow ``method`` (with the column's fitted ``tables``); ``year`` is the
+    year plus the fraction of it elapsed, ``weekend`` 0/1, and the holiday fields come
+    from ``holidays``' calendar.
+    """
+
+    def __init__(self, method, tables, holidays):
+        self.method, self.tables, self.holidays = method, tables, holidays
+
+    def names(self, field, width):
+        return [field] if field in PLAIN_FIELDS else self.method.names(field, width)
+
+    def features(self, field, width, calendar):
+        """Features of ``field`` for every entry of ``calendar``: shape (m, width)."""
+        if field == "year":
+            year_length = 365 + _calendar.is_leap(calendar.year)
+            return (calendar.year + (calendar.dayofyear - 1) / year_length)[:, None]
+        if field == "weekend":
+            return calendar.weekend.astype(np.float64)[:, None]
+        if field in _holidays.FIELDS:
+            return _holidays.feature(self.holidays, field, calendar)[:, None]
+        return self.method.features(field, width, calendar, self.tables)

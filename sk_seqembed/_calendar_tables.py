@@ -1,0 +1,159 @@
+"""Calendar features by table: computed once per distinct day and time of day, then
+gathered row by row.
+
+A datetime column's fields are encoded on small tables (every day between its first
+and last instant, every minute or second of a day) and each row reads its day's and its
+time of day's entries, in row blocks on several threads. Aware values become wall-clock
+time on the way, from a table of the zone's offset per hour. Sub-second times and
+thinly spread dates are encoded row by row instead; both ways round alike.
+"""
+
+import numpy as np
+
+from . import _blocks, _calendar, _holidays
+from ._wall_clock import TICKS_PER_SECOND, HourlyOffsets
+
+# Fields whose features depend on the date only (cycles of a day or longer, and more).
+DAY_FIELDS = (
+    "weekday",
+    "day",
+    "dayofyear",
+    "week",
+    "month",
+    "quarter",
+    "year",
+    "weekend",
+) + _holidays.FIELDS
+# Rows gathered at a time inside a thread's block (temporaries stay in cache).
+_SUB_BLOCK = 65_536
+
+
+def write(terms, encode, values, zone, missing, out, n_threads=None):
+    """Write the features of every field of ``terms`` into ``out``.
+
+    ``terms`` are ``(first column, field, width)`` triples in order: a term whose
+    columns an earlier term wrote adds to them (``combine="sum"``). ``encode(field,
+    width, calendar)`` gives a field's features for every entry of a
+    :class:`~sk_seqembed._calendar.Calendar`. ``values`` are datetime64 values (UTC
+    instants read in ``zone`` when it is not None); missing rows get features of some
+    present instant (the caller blanks them).
+    """
+    begin = min(start for start, _, _ in terms)
+    stop = max(start + width for start, _, width in terms)
+    n_samples = values.size
+    if n_samples == 0 or missing.all():
+        out[:, begin:stop] = 0.0
+        return
+    unit = np.datetime_data(values.dtype)[0]
+    if unit not in TICKS_PER_SECOND:
+        values, unit = values.astype("datetime64[s]"), "s"
+    per_second = TICKS_PER_SECOND[unit]
+    per_day = per_second * 86_400
+    ticks = values.view(np.int64)
+    if missing.any():
+        # A present instant stands in for missing ones: it keeps the tables small.
+        ticks = np.where(missing, ticks[np.argmin(missing)], ticks)
+    first_tick, last_tick = int(ticks.min()), int(ticks.max())
+    offsets = None
+    if zone is not None:
+        offsets = HourlyOffsets.build(first_tick, last_tick, unit, zone, n_samples)
+        if offsets is None:
+            local = _calendar.wall_clock(ticks.view(f"datetime64[{unit}]"), "UTC", zone)
+            ticks = local.view(np.int64)
+            first_tick, last_tick = int(ticks.min()), int(ticks.max())
+        else:
+            # Local time is UTC plus an offset: its range widens by the offsets.
+            first_tick += offsets.smallest
+            last_tick += offsets.largest
+
+    def wall_clock(start, stop):
+        block = ticks[start:stop]
+        return block if offsets is None else offsets.local(block)
+
+    first_day, last_day = first_tick // per_day, last_tick // per_day
+    if last_day - first_day <= 4 * n_samples + 100_000:
+        # Times of day in steps of a minute, else a second, as the first rows
+        # suggest; the gather stops at the first row off the step.
+        head_step = _time_step(wall_clock(0, min(n_samples, _SUB_BLOCK)), per_second)
+        for step in [step for step in (60, 1) if step <= (head_step or 0)]:
+            days = np.arange(first_day, last_day + 1).astype("datetime64[D]")
+            day_calendar = _calendar.Calendar(days.astype("M8[s]"))
+            time_calendar = _calendar.Calendar(np.arange(0, 86_400, step).astype("M8[s]"))
+            columns = []
+            for start, field, width in terms:
+                by_day = field in DAY_FIELDS
+                calendar = day_calendar if by_day else time_calendar
+                table = encode(field, width, calendar).astype(out.dtype)
+                columns += [
+                    (start + j, np.ascontiguousarray(table[:, j]), by_day) for j in range(width)
+                ]
+            tick_step = per_second * step
+            days_range = (first_day, last_day - first_day + 1)
+            if _gather(columns, wall_clock, days_range, per_day, tick_step, out, n_threads):
+                return
+    # Sub-second times or thinly spread dates: fields computed row by row.
+    calendar = _calendar.Calendar(wall_clock(0, n_samples).view(f"datetime64[{unit}]"))
+    written = set()
+    for start, field, width in terms:
+        # In the output's dtype before adding, as the tables above are: the same
+        # roundings whichever way a row is computed.
+        features = encode(field, width, calendar).astype(out.dtype, copy=False)
+        if start in written:
+            out[:, start : start + width] += features
+        else:
+            out[:, start : start + width] = features
+            written.add(start)
+
+
+def _gather(columns, wall_clock, days_range, per_day, tick_step, out, n_threads):
+    """Gather every table column into ``out`` by each row's day and time of day.
+
+    ``columns`` holds (output column, 1-D table, indexed by day?); day tables
+    cover ``days_range`` = (first day, number of days). Returns False, having
+    stopped early, when a time of day is not a multiple of ``tick_step``.
+    """
+    first_day, n_days = days_range
+    off_step = []
+
+    def gather(start, stop):
+        # Sub-blocks keep the row indices in cache while every column reads them.
+        for first in range(start, stop, _SUB_BLOCK):
+            if off_step:
+                return
+            last = min(first + _SUB_BLOCK, stop)
+            block = wall_clock(first, last)
+            days = block // per_day
+            ticks_of_day = block - days * per_day
+            times = ticks_of_day // tick_step
+            if (times * tick_step != ticks_of_day).any():
+                off_step.append(first)
+                return
+            days -= first_day
+            if days.min() < 0 or days.max() >= n_days:
+                # np.take(mode="clip") below would clamp such a day, silently.
+                raise RuntimeError("A day lies outside the day table (a bug: report it).")
+            written = set()
+            for column, table, by_day in columns:
+                rows = days if by_day else times
+                if column in written:
+                    out[first:last, column] += table.take(rows)
+                else:
+                    # Indices lie in the table by construction: "clip" skips the
+                    # bounds check and the buffer numpy's default mode adds.
+                    np.take(table, rows, out=out[first:last, column], mode="clip")
+                    written.add(column)
+
+    _blocks.run_in_blocks(out.shape[0], gather, n_threads)
+    return not off_step
+
+
+def _time_step(ticks, per_second):
+    """The coarsest step, in seconds, dividing every time of day (60, 1) or None.
+
+    A day is a whole number of minutes, so times of day share the ticks' remainders.
+    """
+    if not (ticks % (60 * per_second)).any():
+        return 60
+    if per_second == 1 or not (ticks % per_second).any():
+        return 1
+    return None

@@ -1,0 +1,77 @@
+"""Instants as ticks: time since 1970, and local wall-clock time from a zone's offsets.
+
+TemporalEmbedder reads aware columns as UTC instants; their calendar is read in local
+wall-clock time. :class:`HourlyOffsets` turns UTC ticks into wall-clock ticks with one
+gather and one addition per row, pandas' time-zone database deciding every offset.
+"""
+
+import numpy as np
+
+from . import _calendar
+
+TICKS_PER_SECOND = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}
+
+
+def since_epoch(values, unit):
+    """Time since 1970-01-01 of datetime64 values, as float64 in ``unit`` ("s", "D").
+
+    Each value is divided in its own unit, so no conversion between units can wrap
+    (years 1500 and 2300 meet nanosecond data safely). NaT gives NaN.
+    """
+    value_unit = np.datetime_data(values.dtype)[0]
+    ticks_per_unit = np.timedelta64(1, unit) / np.timedelta64(1, value_unit)
+    elapsed = values.view(np.int64) / ticks_per_unit
+    return np.where(np.isnat(values), np.nan, elapsed)
+
+
+class HourlyOffsets:
+    """A zone's UTC offset per UTC hour over a range of instants.
+
+    Wall-clock time is then one gather and one addition per row. Zone offsets change
+    at most once within any hour (true of every tz database zone); hours where one
+    changes are marked, and their rows converted by pandas one by one.
+    """
+
+    _CHANGES = np.iinfo(np.int64).min
+
+    def __init__(self, table, first_hour, per_hour, unit, zone, all_offsets):
+        self.table, self.first_hour, self.per_hour = table, first_hour, per_hour
+        self.unit, self.zone = unit, zone
+        self.smallest, self.largest = int(all_offsets.min()), int(all_offsets.max())
+        self.any_changes = bool((table == self._CHANGES).any())
+
+    @classmethod
+    def build(cls, first_tick, last_tick, unit, zone, n_samples):
+        """The offsets over [first_tick, last_tick], or None when a table would be
+        much larger than the rows (sparse instants) or reach past int64."""
+        per_hour = TICKS_PER_SECOND[unit] * 3600
+        first, last = first_tick // per_hour, last_tick // per_hour
+        limit = np.iinfo(np.int64).max
+        if last - first > 4 * n_samples + 100_000 or not (
+            -limit < first * per_hour and (last + 2) * per_hour < limit
+        ):
+            return None
+        starts = np.arange(first, last + 2, dtype=np.int64) * per_hour
+        at_starts = offsets(starts, unit, zone)
+        table = at_starts[:-1].copy()
+        # An hour whose offset differs from the next hour's may change inside it.
+        candidates = np.flatnonzero(at_starts[:-1] != at_starts[1:])
+        ends = starts[candidates] + per_hour - 1
+        changes = offsets(ends, unit, zone) != at_starts[candidates]
+        table[candidates[changes]] = cls._CHANGES
+        return cls(table, first, per_hour, unit, zone, at_starts)
+
+    def local(self, ticks):
+        """Wall-clock ticks of the UTC ``ticks``."""
+        shift = self.table[ticks // self.per_hour - self.first_hour]
+        if self.any_changes:
+            changes = shift == self._CHANGES
+            if changes.any():
+                shift[changes] = offsets(ticks[changes], self.unit, self.zone)
+        return ticks + shift
+
+
+def offsets(ticks, unit, zone):
+    """The zone's UTC offset at UTC ``ticks``, in ticks (pandas' conversion)."""
+    local = _calendar.wall_clock(ticks.view(f"datetime64[{unit}]"), "UTC", zone)
+    return local.view(np.int64) - ticks
