@@ -3,23 +3,17 @@
 from numbers import Integral, Real
 
 import numpy as np
-import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from . import _blocks, _columns, _groups, _position_encodings, _reduction
+from . import _columns, _partitioned, _position_methods, _position_sources
 from ._params import RefuseBoolCounts
 
-_SCALAR_FEATURES = ("position", "reverse_position", "group_length", "fraction")
 
-
-# Positions from a column stay below this: float64 holds every integer up to it.
-_MAX_POSITION = 2**53
-
-
-class PositionEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
+class PositionEmbedder(
+    RefuseBoolCounts, _partitioned.PartitionedMixin, TransformerMixin, BaseEstimator
+):
     """Encode each row's position in its sequence: sinusoidal, random, scalar or decay.
 
     The received columns say where positions come from (see ``positions``); inside a
@@ -120,8 +114,8 @@ class PositionEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
 
     _parameter_constraints = {
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
-        "method": [StrOptions({"sinusoidal", "random", "scalar", "decay"})],
-        "positions": [StrOptions({"within_group", "global", "from_column"})],
+        "method": [StrOptions(set(_position_methods.METHODS))],
+        "positions": [StrOptions(set(_position_sources.SOURCES))],
         "reverse": ["boolean"],
         "base": [Interval(Real, 1, None, closed="neither")],
         "max_scale": [Interval(Real, 1, None, closed="neither")],
@@ -179,79 +173,45 @@ class PositionEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         -------
         self : PositionEmbedder
         """
-        X = _columns.check_input(self, X, reset=True)
-        _reduction.fit_in_memory(self._fit_steps(), X)
-        return self
+        X = self._check_fit_input(X)
+        return self._fit_in_memory(X)
 
-    def _fit_steps(self):
-        """The fit as reduction steps over chunks of rows (see ``_reduction``)."""
-        statistics = yield _reduction.Reduction(self._chunk_statistics, _reduction.concatenate)
-        self.max_position_ = self._largest_position(statistics)
-        if self.method == "random":
-            last = self.max_position if self.max_position is not None else self.max_position_
-            n_bytes = (last + 2) * self.embedding_dim * 8
-            if self.max_table_bytes is not None and n_bytes > self.max_table_bytes:
-                source = "max_position" if self.max_position is not None else "largest position"
-                raise MemoryError(
-                    f"PositionEmbedder(method='random') would build a table of {last + 2:,} "
-                    f"rows x {self.embedding_dim} dimensions = {n_bytes / 2**30:.2f} GiB "
-                    f"({source} {last:,}), above max_table_bytes={self.max_table_bytes:,}. "
-                    "Set max_position (larger positions follow beyond_max), use "
-                    "method='sinusoidal' (no table), or raise max_table_bytes."
-                )
-            rng = check_random_state(self.random_state)
-            table = rng.standard_normal((last + 2, self.embedding_dim))
-            table /= np.sqrt(self.embedding_dim)
-            table[-1] = 0.0  # the row for positions beyond_max="zeros" sends away
-            self.table_ = table.astype(self.dtype)
+    # --- strategies: the registry lookups -------------------------------------------
 
-    # --- chunks of one table (dask partitions) --------------------------------------
+    def _source(self):
+        """Where positions come from (``positions``), see ``_position_sources``."""
+        return _position_sources.SOURCES[self.positions](self)
 
-    def _chunk_statistics(self, X, y=None):
-        """What positions in a chunk depend on outside it: its groups and their sizes,
-        its row count, or its largest position per column (checked on the way)."""
-        if self.positions == "within_group":
-            codes, keys = _groups.group_table(X, range(self.n_features_in_))
-            return [(keys, np.bincount(codes, minlength=len(keys)))]
-        if self.positions == "global":
-            return [X.shape[0]]
-        columns = range(self.n_features_in_)
-        return [[int(self._column_positions(X, j)[0].max(initial=-1)) + 1 for j in columns]]
+    def _method(self):
+        """How positions become features (``method``), see ``_position_methods``."""
+        return _position_methods.METHODS[self.method](self)
 
-    def _needs_chunk_context(self):
-        """Whether a chunk's positions depend on the other chunks."""
-        return self.positions != "from_column" or self.reverse or self.method == "scalar"
+    # --- the partitioned contract (see ``_partitioned``) ----------------------------
 
-    def _context_statistics(self, X, y=None):
-        return self._chunk_statistics(X, y)
+    def _fit_steps(self, X):
+        """One reduction: every chunk's statistic, for the largest position."""
+        source = self._source()
+        statistics = yield _partitioned.Reduction(
+            source.fit_statistics, _partitioned.concatenate
+        )
+        self.max_position_ = source.largest_position(statistics)
+        table = self._method().draw_table(self.max_position_)
+        if table is not None:
+            self.table_ = table
 
-    def _largest_position(self, statistics):
-        if self.positions == "within_group":
-            _, codes = _groups.across_chunks(statistics)
-            sizes = np.bincount(codes, weights=np.concatenate([n for _, n in statistics]))
-            return int(sizes.max(initial=1)) - 1
-        if self.positions == "global":
-            return max(sum(statistics) - 1, 0)
-        return max(max(max(chunk) for chunk in statistics) - 1, 0)
+    def _needs_context(self):
+        return self._source().needs_context(self._method().needs_length())
 
-    def _chunk_contexts(self, statistics):
-        """For each chunk, what its positions need from the chunks before and after it:
-        (rows of each of its groups in earlier chunks, each group's size), (its first
-        row's index, the row count), or each column's largest position plus one."""
-        if self.positions == "within_group":
-            bounds, codes = _groups.across_chunks(statistics)
-            counts = np.concatenate([n for _, n in statistics]).astype(np.int64)
-            sizes = np.bincount(codes, weights=counts).astype(np.int64)
-            earlier = pd.Series(counts).groupby(codes).cumsum().to_numpy() - counts
-            return [
-                (earlier[a:b], sizes[codes[a:b]])
-                for a, b in zip(bounds[:-1], bounds[1:], strict=True)
-            ]
-        if self.positions == "global":
-            starts = np.cumsum([0] + statistics)
-            return [(int(start), int(starts[-1])) for start in starts[:-1]]
-        lengths = np.max(statistics, axis=0)
-        return [lengths] * len(statistics)
+    def _context_statistics(self, X):
+        """What positions in chunk ``X`` depend on outside it: its groups and their
+        sizes, its row count, or its largest position per column (checked)."""
+        return self._source().statistics(X)
+
+    def _contexts(self, statistics):
+        """Per chunk, what its positions need from the others: (rows of each of its
+        groups in earlier chunks, each group's size), (its first row's index, the row
+        count), or each column's largest position plus one."""
+        return self._source().contexts(statistics)
 
     def transform(self, X):
         """Position features of every row of ``X``, computed on ``X`` itself.
@@ -264,190 +224,19 @@ class PositionEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         -------
         X_out : ndarray of shape (n_samples, n_features_out)
         """
-        check_is_fitted(self)
-        X = _columns.check_input(self, X, reset=False)
-        # Set by sk_seqembed.dask on a copy per partition: the partition's place in the
-        # whole table, so positions count across partitions.
-        context = getattr(self, "_chunk_context", None)
-        sources = self._positions(X, context)
-        n_samples = X.shape[0]
-        width = self._width()
-        out = np.empty((n_samples, width * len(sources)), dtype=self.dtype)
-        names = self._source_names(_columns.output_prefixes(self))
-        for k, (position, length) in enumerate(sources):
+        return self._transform_placed(X)
+
+    def _transform(self, X, context):
+        source, method = self._source(), self._method()
+        placed = source.positions(X, context, method.needs_length())
+        width = method.width()
+        out = np.empty((X.shape[0], width * len(placed)), dtype=self.dtype)
+        names = source.prefixes(_columns.output_prefixes(self))
+        from_zero = source.from_zero(context)
+        for k, (position, length) in enumerate(placed):
             block = out[:, k * width : (k + 1) * width]
-            self._encode(position, length, block, names[k], from_zero=context is None)
+            method.encode(position, length, block, names[k], from_zero=from_zero)
         return out
-
-    # --- positions ------------------------------------------------------------------
-
-    def _positions(self, X, context=None):
-        """(position, group length) int64 arrays, one pair per position source.
-
-        Group lengths are only computed when used (reverse, scalar); else None. A
-        ``context`` (see ``_chunk_contexts``) places ``X`` in a larger table.
-        """
-        n_samples = X.shape[0]
-        if self.positions == "global":
-            start, total = (0, n_samples) if context is None else context
-            everything = np.full(n_samples, total, dtype=np.int64)
-            return [(np.arange(start, start + n_samples, dtype=np.int64), everything)]
-        if self.positions == "within_group":
-            columns = range(self.n_features_in_)
-            with_length = self.reverse or self.method == "scalar"
-            position, length = _groups.positions_within_groups(
-                X, columns, self.n_threads, with_length=with_length and context is None
-            )
-            if context is not None:
-                codes, _ = _groups.group_table(X, columns)
-                earlier, sizes = context
-                position = position + earlier[codes]
-                length = sizes[codes]
-            return [(position, length)]
-        sources = [self._column_positions(X, j) for j in range(self.n_features_in_)]
-        if context is not None:
-            sources = [
-                (position, np.full(position.size, length))
-                for (position, _), length in zip(sources, context, strict=True)
-            ]
-        return sources
-
-    def _column_positions(self, X, j):
-        column = _columns.read_column(X, j)
-        if column.kind not in (_columns.INTEGER, _columns.FLOAT, _columns.NULL):
-            # What the column holds first: a datetime column with NaT is no position.
-            raise TypeError(
-                f"Column {column.name!r} holds {column.kind} values (dtype {column.dtype}); "
-                "position columns must hold non-negative integers."
-            )
-        if column.missing.any():
-            raise ValueError(
-                f"Input X contains NaN in column {column.name!r}: "
-                f"{int(column.missing.sum())} missing position(s); positions cannot be "
-                "missing."
-            )
-        values = column.values
-        if column.kind == _columns.FLOAT:
-            _columns.check_finite(column)
-            values, bad = _columns.whole_numbers(column)
-            if bad.size:
-                raise ValueError(
-                    f"Column {column.name!r} holds positions that are not whole numbers, "
-                    f"e.g. {bad[:5].tolist()}; positions count rows: 0, 1, 2, ..."
-                )
-        elif column.kind != _columns.INTEGER:
-            raise TypeError(
-                f"Column {column.name!r} holds {column.kind} values (dtype {column.dtype}); "
-                "position columns must hold non-negative integers."
-            )
-        elif values.size and values.max() >= _MAX_POSITION:
-            # Encodings compute in float64, where larger integers collide (2**62 + 1).
-            raise ValueError(
-                f"Column {column.name!r} holds positions up to {int(values.max()):,}, "
-                f"beyond 2**53 = {_MAX_POSITION:,}: float64 cannot tell such positions apart."
-            )
-        if values.size and values.min() < 0:
-            negative = np.unique(values[values < 0])[:5].tolist()
-            raise ValueError(
-                f"Negative values in data: column {column.name!r} holds negative "
-                f"positions, e.g. {negative}; positions count rows from 0."
-            )
-        return values, np.full(values.size, values.max(initial=-1) + 1)
-
-    # --- encodings ------------------------------------------------------------------
-
-    def _width(self):
-        return len(_SCALAR_FEATURES) if self.method == "scalar" else self.embedding_dim
-
-    def _encode(self, position, length, out, source, *, from_zero=True):
-        if self.method == "scalar":
-            self._scalar(position, length, out)
-            return
-        if self.reverse:
-            position = length - 1 - position
-        is_global = (
-            from_zero and self.positions == "global" and self.method in ("sinusoidal", "decay")
-        )
-        if is_global:
-            self._global_rows(position.size, out)
-            return
-        last = int(position.max(initial=0))
-        if self.method != "random" and last + 1 > max(
-            4 * _position_encodings.BLOCK, position.size // 4
-        ):
-            # A table of every position would outgrow the output: compute row by row.
-            target = out if out.flags.c_contiguous else np.empty(out.shape, out.dtype)
-            self._rows_at(position, target)
-            if target is not out:
-                out[:] = target
-            return
-        table = self._table(last)
-        rows = self._table_rows(position, table.shape[0], source)
-
-        def gather(start, stop):
-            np.take(table, rows[start:stop], axis=0, out=out[start:stop], mode="clip")
-
-        if out.flags.c_contiguous:
-            _blocks.run_in_blocks(position.size, gather, self.n_threads)
-        else:
-            # A column block of a wider output: np.take needs a contiguous target.
-            out[:] = np.take(table, rows, axis=0, mode="clip")
-
-    def _kernels(self):
-        """(consecutive-rows kernel, any-positions kernel, their parameter)."""
-        if self.method == "sinusoidal":
-            encodings = _position_encodings.sinusoidal_rows, _position_encodings.sinusoidal_at
-            return (*encodings, self.base)
-        return _position_encodings.decay_rows, _position_encodings.decay_at, self.max_scale
-
-    def _rows_at(self, position, out):
-        _, kernel, parameter = self._kernels()
-
-        def fill(start, stop):
-            kernel(position[start:stop], self.embedding_dim, parameter, out[start:stop])
-
-        _blocks.run_in_blocks(position.size, fill, self.n_threads)
-
-    def _table(self, last):
-        """One row per position 0..last (random: the fitted table, zero row last)."""
-        if self.method == "random":
-            return self.table_
-        kernel, _, parameter = self._kernels()
-        return kernel(0, last + 1, self.embedding_dim, parameter).astype(self.dtype)
-
-    def _table_rows(self, position, n_table_rows, source):
-        if self.method != "random":
-            return position
-        last = n_table_rows - 2
-        beyond = position > last
-        if not beyond.any():
-            return position
-        if self.beyond_max == "error":
-            raise ValueError(
-                f"Positions from {source!r}: {int(beyond.sum())} row(s) lie above "
-                f"max_position={last} (up to {int(position.max())}); use "
-                "beyond_max='clip' or 'zeros', or a larger max_position."
-            )
-        return np.where(beyond, last if self.beyond_max == "clip" else last + 1, position)
-
-    def _global_rows(self, n_samples, out):
-        """Rows 0..n-1 (or n-1..0) computed in place, block by block, no table."""
-        kernel, _, parameter = self._kernels()
-        # Reversed positions are ascending rows written into a reversed view.
-        target = out[::-1] if self.reverse else out
-
-        def fill(start, stop):
-            kernel(start, stop - start, self.embedding_dim, parameter, out=target[start:stop])
-
-        # Blocks aligned on the kernel's steps: the same rounding on any thread count.
-        _blocks.run_in_blocks(n_samples, fill, self.n_threads, align=_position_encodings.BLOCK)
-
-    def _scalar(self, position, length, out):
-        out[:, 0] = position
-        out[:, 1] = length - 1 - position
-        out[:, 2] = length
-        np.divide(position, length - 1, out=out[:, 3], where=length > 1)
-        out[length <= 1, 3] = 0.0
 
     # --- names and tags -------------------------------------------------------------
 
@@ -466,28 +255,22 @@ class PositionEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         feature_names_out : ndarray of str
         """
         check_is_fitted(self)
-        sources = self._source_names(_columns.check_input_features(self, input_features))
-        if self.method == "scalar":
-            suffixes = list(_SCALAR_FEATURES)
-        else:
-            suffixes = [f"pos{j}" for j in range(self.embedding_dim)]
+        prefixes = _columns.check_input_features(self, input_features)
+        sources = self._source().prefixes(prefixes)
+        suffixes = self._method().suffixes()
         return np.asarray(
             [f"{source}_{suffix}" for source in sources for suffix in suffixes], dtype=object
         )
 
-    def _source_names(self, names):
-        """One name per position source: the joined keys, ``row``, or each column."""
-        if self.positions == "global":
-            return ["row"]
-        if self.positions == "within_group":
-            return ["_".join(names)]
-        return list(names)
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
+        # Keys and ignored columns may hold anything; position columns hold numbers.
+        # (Tags are read before fit too, where ``positions`` may not be valid yet.)
+        source = _position_sources.SOURCES.get(self.positions)
+        values_are_positions = getattr(source, "values_are_positions", False)
         tags.input_tags.categorical = True
-        tags.input_tags.string = self.positions != "from_column"
-        tags.input_tags.allow_nan = self.positions != "from_column"
-        tags.input_tags.positive_only = self.positions == "from_column"
+        tags.input_tags.string = not values_are_positions
+        tags.input_tags.allow_nan = not values_are_positions
+        tags.input_tags.positive_only = values_are_positions
         tags.transformer_tags.preserves_dtype = [np.dtype(self.dtype).name]
         return tags
