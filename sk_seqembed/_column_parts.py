@@ -78,7 +78,10 @@ class ColumnParts(PartitionedMixin):
             if fitted
             else self.column_transformer.transformers
         )
-        parts = {name: part for name, part, _ in transformers if not isinstance(part, str)}
+        # Fitted, sklearn holds "passthrough" parts as FunctionTransformers: not ours.
+        parts = {
+            name: part for name, part, _ in transformers if isinstance(part, PartitionedMixin)
+        }
         resolving = clone(self.column_transformer).set_params(
             **{name: _StandIn() for name in parts}
         )
@@ -158,7 +161,7 @@ class ColumnParts(PartitionedMixin):
         return any(
             part._needs_context()
             for _, part, _ in self.column_transformer.transformers_
-            if not isinstance(part, str) and _is_fitted(part)
+            if isinstance(part, PartitionedMixin) and _is_fitted(part)
         )
 
     def resolve_context_parts(self, X):
@@ -177,7 +180,7 @@ class ColumnParts(PartitionedMixin):
         parts = {
             name: part
             for name, part, _ in self.column_transformer.transformers_
-            if not isinstance(part, str)
+            if isinstance(part, PartitionedMixin)
         }
         per_chunk = [{} for _ in statistics]
         for name in statistics[0] if statistics else []:
