@@ -1,35 +1,20 @@
 """ValueEmbedder: token-ID columns to dense vectors from a lookup table."""
 
-from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.decomposition import PCA
-from sklearn.model_selection import KFold, check_cv
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, RealNotInt, StrOptions
-from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d
+from sklearn.utils.validation import check_is_fitted
 
-from . import (
-    _blocks,
-    _columns,
-    _cooccurrence,
-    _groups,
-    _hashing,
-    _reduction,
-    _target_encoding,
-    _tokens,
-)
+from . import _blocks, _columns, _tokens, _value_methods
 from ._params import RefuseBoolCounts
-
-# Each table ends with these special rows, after one row per vocabulary token.
-INFREQUENT, MISSING, UNKNOWN, ZEROS = range(4)
-N_SPECIAL = 4
+from ._partitioned import PartitionedMixin, Reduction
 
 
-class ValueEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
+class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEstimator):
     """Embed token-ID columns as dense vectors, one lookup table per column.
 
     Every input column (except ``group_columns``) is a token column: integers of any
@@ -177,9 +162,11 @@ class ValueEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
     - Output dtype is ``dtype``; the output has ``embedding_dim`` columns per token
       column, in input column order.
     - ``fit_transform`` with ``method="target"`` differs from ``fit().transform()`` on
-      purpose: it cross-fits, as ``TargetEncoder`` does. Each fold's fractions and prior
-      come from its training rows only; the thresholds (quantiles of ``y``) are fitted
-      once on all of ``y``, which reveals the target's distribution but no row's value.
+      purpose: it cross-fits, as ``TargetEncoder`` does. Each fold's thresholds
+      (quantiles of ``y``), fractions and prior come from its training rows only, so no
+      row's output depends on its own target; rows that no validation fold covers get
+      the quantile levels ``j/(d+1)``. ``target_thresholds_`` and the tables that
+      ``transform`` uses are fitted on all rows.
 
     Examples
     --------
@@ -198,7 +185,7 @@ class ValueEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
 
     _parameter_constraints = {
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
-        "method": [StrOptions({"random", "hashing", "cooccurrence", "target", "pretrained"})],
+        "method": [StrOptions(set(_value_methods.METHODS))],
         "shared_vocabulary": ["boolean"],
         "group_columns": [str, Integral, list, tuple, np.ndarray, None],
         "handle_missing": [StrOptions({"vector", "zeros", "error"})],
@@ -309,140 +296,89 @@ class ValueEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         -------
         X_out : ndarray of shape (n_samples, n_token_columns * embedding_dim)
         """
-        if self.method != "target":
+        method = self._method()
+        if not method.cross_fits:
             return super().fit_transform(X, y, **fit_params)
         X, y = self._fit(X, y)
-        token_columns = [self._read_fitted(X, c) for c in range(self.token_columns_.size)]
-        return self._cross_fitted(X, token_columns, y)
+        return method.cross_fitted(X, y)
 
     def _fit(self, X, y):
-        X = _columns.check_input(self, X, reset=True)
-        y = self._check_target(X, y)
-        _reduction.fit_in_memory(self._fit_steps(), X, y)
+        X = self._check_fit_input(X)
+        y = self._method().check_target(X, y)
+        self._fit_in_memory(X, y)
         return X, y
 
-    def _fit_steps(self):
-        """The fit as reduction steps over chunks of rows (see ``_reduction``).
+    def _method(self):
+        """The strategy of ``self.method`` (see ``_value_methods``): the one place the
+        methods are told apart."""
+        try:
+            strategy = _value_methods.METHODS[self.method]
+        except (KeyError, TypeError):
+            # Asked before fit validates (tags, a dask fit_transform): sklearn's error.
+            self._validate_params()
+            raise
+        return strategy(self)
 
-        Runs after ``n_features_in_`` / ``feature_names_in_`` are set. A refit with other
-        parameters must not keep the previous fit's attributes, so they go first.
+    # --- the partitioned contract (see ``_partitioned``) ----------------------------
+
+    def _fit_steps(self, X):
+        """The fit as steps over chunks of rows; ``X`` is not needed (the columns are
+        known from ``n_features_in_``).
+
+        A refit with other parameters must not keep the previous fit's attributes, so
+        they go first.
         """
         for attribute in [name for name in vars(self) if name.endswith("_")]:
             if attribute not in ("n_features_in_", "feature_names_in_"):
                 delattr(self, attribute)
-        self._check_method_parameters()
+        method = self._method()
+        method.check_parameters()
         random_state = check_random_state(self.random_state)
-        self.group_columns_ = _columns.resolve_columns(
-            self, self.group_columns, parameter="group_columns"
-        )
+        self.group_columns_ = self._resolve_group_columns()
         self.token_columns_ = np.setdiff1d(np.arange(self.n_features_in_), self.group_columns_)
         if self.token_columns_.size == 0:
             raise ValueError(
                 "ValueEmbedder needs at least one token column besides the group_columns "
                 f"{self.group_columns!r}."
             )
-        pretrained = _read_pretrained(self.vectors) if self.method == "pretrained" else None
-        summaries = yield _reduction.Reduction(self._summarize_chunk, _tokens.merge_summaries)
-        self.column_tables_ = self._assign_tables(summaries)
-        self._settle_kinds(summaries, pretrained)
+        method.start()
+        summaries = yield Reduction(self._summarize_chunk, _tokens.merge_summaries)
+        shared = self.shared_vocabulary or method.one_table
+        self.column_tables_ = self._assign_tables(summaries, shared)
+        self._settle_kinds(summaries, shared, method.key_kind)
         self.hash_seed_ = int(random_state.randint(np.iinfo(np.int32).max))
-        if self.method == "hashing":
-            self.vocabularies_ = self.infrequent_tokens_ = None
-            self.embeddings_ = None
-            return
-        if pretrained is not None:
-            tables = [self._fit_pretrained_table(summaries, *pretrained)]
-        else:
-            self._fit_vocabularies(summaries)
-            self._check_table_budget(summaries)
-            tables = yield from self._fit_tables(summaries, random_state)
-        self.table_offsets_ = np.cumsum([0] + [table.shape[0] for table in tables])[:-1]
-        self.embeddings_ = np.vstack(tables).astype(self._dtype())
+        yield from method.fit_tables(summaries, random_state)
 
-    def _needs_chunk_context(self):
-        """Whether a chunk's output depends on the other chunks: never, tokens are
-        looked up row by row."""
-        return False
+    def _groups_within_partitions(self):
+        """``cooccurrence`` reads each group of ``group_columns`` as one sequence (no
+        group columns: the whole table)."""
+        if not self._method().reads_sequences:
+            return []
+        return [(self, self._resolve_group_columns())]
+
+    def _fit_transform_is_cross_fitted(self):
+        """``target`` cross-fits ``fit_transform``."""
+        return self._method().cross_fits
+
+    def _resolve_group_columns(self):
+        return _columns.resolve_columns(self, self.group_columns, parameter="group_columns")
 
     def _summarize_chunk(self, X, y):
         """Token summaries of one chunk; the target is checked here too."""
-        if self.method == "target":
-            self._check_target(X, y)
-        count = self.method not in ("hashing", "pretrained")
+        method = self._method()
+        method.check_target(X, y)
         allow_missing = self.handle_missing != "error"
         return [
             _tokens.summarize_tokens(
-                _tokens.read_tokens(X, j, allow_missing=allow_missing), count=count
+                _tokens.read_tokens(X, j, allow_missing=allow_missing),
+                count=method.counts_tokens,
             )
             for j in self.token_columns_
         ]
 
-    def _check_table_budget(self, summaries):
-        """Refuse, before allocating, tables larger than ``max_table_bytes``."""
-        if self.max_table_bytes is None:
-            return
-        # Tables are built in float64, whatever the output dtype.
-        n_rows = sum(n + N_SPECIAL for n in self.n_token_rows_)
-        n_bytes = n_rows * self.embedding_dim * 8
-        if n_bytes <= self.max_table_bytes:
-            return
-        largest = int(np.argmax(self.n_token_rows_))
-        names = [summaries[c].name for c in self._table_columns(largest)]
-        raise MemoryError(
-            f"ValueEmbedder would build tables of {n_rows:,} rows x {self.embedding_dim} "
-            f"dimensions = {n_bytes / 2**30:.2f} GiB, above max_table_bytes="
-            f"{self.max_table_bytes:,} ({self.max_table_bytes / 2**30:.2f} GiB); column(s) "
-            f"{names} alone hold {self.n_token_rows_[largest]:,} tokens. Keep fewer tokens "
-            "(max_tokens=... or min_frequency=...), use method='hashing' (no table), "
-            "lower embedding_dim, or raise max_table_bytes."
-        )
-
-    def _check_method_parameters(self):
-        if self.method == "pretrained" and self.vectors is None:
-            raise ValueError("method='pretrained' needs vectors: pass vectors=...")
-        if self.method != "pretrained" and self.vectors is not None:
-            raise ValueError(
-                f"vectors is only used with method='pretrained', not method={self.method!r}."
-            )
-        if self.method in ("hashing", "pretrained") and (
-            self.min_frequency is not None or self.max_tokens is not None
-        ):
-            raise ValueError(
-                f"min_frequency and max_tokens need a vocabulary learned from the data; "
-                f"method={self.method!r} has none. Leave them as None."
-            )
-
-    def _check_target(self, X, y):
-        if self.method != "target":
-            return None
-        if y is None:
-            raise ValueError(
-                "ValueEmbedder with method='target' requires y to be passed, but the "
-                "target y is None."
-            )
-        y = column_or_1d(y, warn=True)
-        try:
-            if y.dtype.kind not in "iufO":
-                raise ValueError
-            y = y.astype(np.float64)
-        except (TypeError, ValueError):
-            raise ValueError(
-                f"Unknown label type: method='target' needs a numeric regression target; "
-                f"got y of dtype {y.dtype}."
-            ) from None
-        if not np.isfinite(y).all():
-            raise ValueError(
-                "Input y contains NaN or infinity; method='target' needs finite y."
-            )
-        check_consistent_length(np.empty(X.shape[0]), y)
-        return y
-
-    def _shares_tables(self):
-        return self.shared_vocabulary or self.method == "pretrained"
-
-    def _assign_tables(self, summaries):
+    def _assign_tables(self, summaries, shared):
         """Table of each token column: one shared table, or one each."""
-        if not self._shares_tables():
+        if not shared:
             return np.arange(len(summaries))
         described = {s.name: s.kind for s in summaries if s.kind is not None}
         if len(set(described.values())) > 1:
@@ -452,133 +388,22 @@ class ValueEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
             )
         return np.zeros(len(summaries), dtype=int)
 
-    def _settle_kinds(self, summaries, pretrained):
+    def _settle_kinds(self, summaries, shared, key_kind):
         """Record every column's kind, giving columns without a single token one.
 
-        In a shared table they take the other columns' kind (the pretrained keys' kind);
-        alone, their kind is ``"null"`` and any kind of token is accepted (as unknown)
-        at transform time.
+        In a shared table they take the other columns' kind (``key_kind``, the
+        pretrained keys' kind, when given); alone, their kind is ``"null"`` and any
+        kind of token is accepted (as unknown) at transform time.
         """
         present = [s.kind for s in summaries if s.kind is not None]
-        if pretrained is not None:
-            common = pretrained[2]
+        if key_kind is not None:
+            common = key_kind
         else:
             common = present[0] if present else _columns.INTEGER
         self.token_kinds_ = [
-            summary.kind
-            if summary.kind is not None
-            else (common if self._shares_tables() else _columns.NULL)
+            summary.kind if summary.kind is not None else (common if shared else _columns.NULL)
             for summary in summaries
         ]
-
-    def _table_columns(self, table):
-        return np.flatnonzero(self.column_tables_ == table)
-
-    def _fit_vocabularies(self, summaries):
-        """Vocabulary, infrequent split and token -> row map of every table."""
-        self.vocabularies_, self.infrequent_tokens_, self.token_rows_ = [], [], []
-        self.n_token_rows_, self.lookups_ = [], []
-        for table in range(self.column_tables_.max() + 1):
-            columns = self._table_columns(table)
-            kinds = [
-                self.token_kinds_[c] for c in columns if self.token_kinds_[c] != _columns.NULL
-            ]
-            kind = kinds[0] if kinds else _columns.INTEGER
-            counted = [
-                (summaries[c].vocabulary, summaries[c].counts)
-                for c in columns
-                if summaries[c].kind is not None
-            ]
-            if counted:
-                vocabulary, counts = _tokens.merge_counts(counted)
-            else:
-                vocabulary = np.empty(0, object if kind == _columns.STRING else np.int64)
-                counts = np.empty(0, np.int64)
-            n_rows = sum(summaries[c].n_rows for c in columns)
-            frequent = self._frequent(counts, n_rows=n_rows)
-            n_frequent = int(frequent.sum())
-            rows = np.full(vocabulary.size, n_frequent + INFREQUENT, dtype=np.intp)
-            rows[frequent] = np.arange(n_frequent)
-            self.lookups_.append(_tokens.TokenLookup(vocabulary, kind))
-            # Public attributes show tokens as the user wrote them (booleans as bool).
-            vocabulary = _tokens.tokens_as_python(vocabulary, kind)
-            self.vocabularies_.append(vocabulary)
-            self.n_token_rows_.append(n_frequent)
-            self.infrequent_tokens_.append(vocabulary[~frequent])
-            self.token_rows_.append(rows)
-
-    def _frequent(self, counts, n_rows):
-        frequent = np.ones(counts.size, dtype=bool)
-        if self.min_frequency is not None:
-            threshold = self.min_frequency
-            if isinstance(threshold, Real) and not isinstance(threshold, Integral):
-                threshold = np.ceil(threshold * n_rows)
-            frequent &= counts >= threshold
-        if self.max_tokens is not None and frequent.sum() > self.max_tokens:
-            # Most frequent first; a stable sort keeps vocabulary order among ties.
-            ranked = np.argsort(-np.where(frequent, counts, -1), kind="stable")
-            frequent[:] = False
-            frequent[ranked[: self.max_tokens]] = True
-        return frequent
-
-    def _fit_tables(self, summaries, random_state):
-        """The method's tables (a generator of reduction steps, like ``_fit_steps``)."""
-        n_token_rows = self.n_token_rows_
-        if self.method == "random":
-            tables = [
-                random_state.standard_normal((n + N_SPECIAL, self.embedding_dim))
-                / np.sqrt(self.embedding_dim)
-                for n in n_token_rows
-            ]
-            for table, n in zip(tables, n_token_rows, strict=True):
-                table[n + ZEROS] = 0.0
-        elif self.method == "cooccurrence":
-            counts = yield _reduction.Reduction(self._cooccurrence_chunk, _reduction.add)
-            tables = self._cooccurrence_tables(counts, random_state)
-        else:
-            n_samples = summaries[0].n_rows
-            low, high, fraction = _target_encoding.threshold_ranks(
-                n_samples, self.embedding_dim
-            )
-            ranked = yield _reduction.OrderStatistics(np.union1d(low, high))
-            thresholds = _target_encoding.interpolate_ranks(
-                np.union1d(low, high), ranked, low, high, fraction
-            )
-            chunk = partial(self._target_chunk, thresholds)
-            below_prior, counts = yield _reduction.Reduction(chunk, _reduction.add)
-            tables = self._target_vectors(below_prior / n_samples, counts)
-            self.target_thresholds_ = thresholds
-        for t, (table, n) in enumerate(zip(tables, n_token_rows, strict=True)):
-            if self.infrequent_tokens_[t].size:
-                table[n + UNKNOWN] = table[n + INFREQUENT]
-        return tables
-
-    # --- row codes ------------------------------------------------------------------
-
-    def _rows(self, tokens, column, *, check_unknown=True, offset=0):
-        """Row of every token of one column in its table, plus ``offset``.
-
-        Unknown and missing tokens get the special rows their policies name.
-        """
-        table = self.column_tables_[column]
-        n = self.n_token_rows_[table]
-        found = self.lookups_[table].codes(tokens)
-        if check_unknown and self.handle_unknown == "error":
-            unknown = (found < 0) & ~tokens.missing
-            if unknown.any():
-                raise ValueError(
-                    f"Column {tokens.name!r} has {int(unknown.sum())} row(s) with tokens "
-                    f"unseen during fit: {_tokens.preview_tokens(tokens, unknown)}. Use "
-                    "handle_unknown='vector' or 'zeros' to embed them."
-                )
-        # The lookup's -1 (absent) takes the final entry: the unknown policy's row.
-        unknown_row = n + (UNKNOWN if self.handle_unknown == "vector" else ZEROS)
-        rows = np.append(self.token_rows_[table], unknown_row) + offset
-        rows = rows.take(found)
-        if tokens.missing.any():
-            special = MISSING if self.handle_missing == "vector" else ZEROS
-            rows[tokens.missing] = offset + n + special
-        return rows
 
     # --- transform ------------------------------------------------------------------
 
@@ -596,31 +421,27 @@ class ValueEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
             ``embedding_dim`` features per token column, named by
             :meth:`get_feature_names_out`.
         """
-        check_is_fitted(self)
-        X = _columns.check_input(self, X, reset=False)
-        token_columns = [self._read_fitted(X, c) for c in range(self.token_columns_.size)]
+        return self._transform_placed(X)
+
+    def _transform(self, X, context):
+        """Embed the checked ``X``; ``context`` is unused, tokens are looked up row by
+        row."""
+        method = self._method()
+        token_columns = self._read_token_columns(X)
         n_samples = X.shape[0]
         out = np.empty((n_samples, len(token_columns) * self.embedding_dim), self._dtype())
 
         def embed(start, stop):
             chunk = [tokens.slice(start, stop) for tokens in token_columns]
-            self._gather(*self._table_and_rows(chunk), out=out[start:stop])
+            self._gather(*method.table_and_rows(chunk), out=out[start:stop])
 
         # An unknown-token error must count every row, so that policy runs in one block.
-        counts_unknown = self.handle_unknown == "error" and self.method != "hashing"
+        counts_unknown = self.handle_unknown == "error" and method.has_vocabulary
         _blocks.run_in_blocks(n_samples, embed, 1 if counts_unknown else self.n_threads)
         return out
 
-    def _table_and_rows(self, token_columns):
-        """The table to gather from and each row's index into it, per token column."""
-        if self.method == "hashing":
-            return self._hashed_rows(token_columns)
-        rows = np.empty((len(token_columns[0]), len(token_columns)), dtype=np.intp)
-        for c, tokens in enumerate(token_columns):
-            rows[:, c] = self._rows(
-                tokens, c, offset=self.table_offsets_[self.column_tables_[c]]
-            )
-        return self.embeddings_, rows
+    def _read_token_columns(self, X):
+        return [self._read_fitted(X, c) for c in range(self.token_columns_.size)]
 
     def _read_fitted(self, X, c):
         tokens = _tokens.read_tokens(
@@ -645,231 +466,6 @@ class ValueEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         out3 = out.reshape(n_samples, n_columns, self.embedding_dim)
         np.take(table, rows, axis=0, out=out3, mode="clip")
         return out
-
-    def _hashed_rows(self, token_columns):
-        """A small table of the distinct tokens in this batch, and each row's index."""
-        parts, rows, offset = [], [], 0
-        dim, dtype = self.embedding_dim, self._dtype()
-        for c, tokens in enumerate(token_columns):
-            seed = self.hash_seed_ + (0 if self.shared_vocabulary else 7919 * c)
-            keys, inverse = _hashing.token_keys(tokens)
-            missing = _hashing.hashed_vectors(
-                [_hashing.MISSING_KEY], seed, dim, dtype, stride=_hashing.MISSING_STRIDE
-            )
-            if self.handle_missing == "zeros":
-                missing[:] = 0.0
-            vectors = np.vstack([_hashing.hashed_vectors(keys, seed, dim, dtype), missing])
-            parts.append(vectors)
-            rows.append(np.where(inverse < 0, keys.size, inverse) + offset)
-            offset += vectors.shape[0]
-        table = np.vstack(parts) if parts else np.empty((0, dim), dtype)
-        return table, np.column_stack(rows)
-
-    # --- methods' tables ------------------------------------------------------------
-
-    def _token_codes_for_fit(self, token_columns):
-        """Rows per token column for fitting tables; -1 where missing is not a token."""
-        codes = []
-        for c, tokens in enumerate(token_columns):
-            rows = self._rows(tokens, c, check_unknown=False)
-            if self.handle_missing != "vector":
-                rows[tokens.missing] = -1
-            codes.append(rows)
-        return codes
-
-    def _cooccurrence_chunk(self, X, y):
-        """Co-occurrence counts of one chunk: a sparse token x context matrix per table.
-
-        Weights are integers (``window + 1 - offset`` for neighbours, ``window`` for the
-        same row): word2vec's expected weights times ``window``, a scale PMI ignores. Sums
-        of integers are exact in any order, so chunks add up to the whole table's counts.
-        """
-        token_columns = [self._read_fitted(X, c) for c in range(self.token_columns_.size)]
-        codes = self._token_codes_for_fit(token_columns)
-        sizes = [n + N_SPECIAL for n in self.n_token_rows_]
-        context_offsets = np.cumsum([0] + sizes)[:-1]
-        n_contexts = int(sum(sizes))
-        order, same_sequence = self._sequence_order(X)
-        triples = {t: [] for t in range(len(sizes))}
-        for c, rows in enumerate(codes):
-            table = self.column_tables_[c]
-            words, contexts, weights = _cooccurrence.window_pairs(
-                rows, order, same_sequence, self.window
-            )
-            triples[table].append((words, contexts + context_offsets[table], weights))
-            if not self.same_row:
-                continue
-            for other, other_rows in enumerate(codes):
-                if other == c:
-                    continue
-                both = (rows >= 0) & (other_rows >= 0)
-                offset = context_offsets[self.column_tables_[other]]
-                triples[table].append(
-                    (
-                        rows[both],
-                        other_rows[both] + offset,
-                        np.full(int(both.sum()), self.window),
-                    )
-                )
-        counts = []
-        for table, size in enumerate(sizes):
-            words, contexts, weights = (
-                np.concatenate(part) for part in zip(*triples[table], strict=True)
-            )
-            matrix = _cooccurrence.count_matrix(words, contexts, weights, (size, n_contexts))
-            counts.append(matrix)
-        return counts
-
-    def _cooccurrence_tables(self, counts, random_state):
-        tables = []
-        for table, n in enumerate(self.n_token_rows_):
-            matrix = _cooccurrence.ppmi(
-                counts[table], smoothing=self.context_smoothing, shift=self.shift
-            )
-            vectors = _cooccurrence.svd_vectors(
-                matrix,
-                self.embedding_dim,
-                eigenvalue_weight=self.eigenvalue_weight,
-                normalize=self.normalize,
-                random_state=random_state,
-            )
-            vectors[n + UNKNOWN] = vectors[:n].mean(axis=0) if n else 0.0
-            vectors[n + ZEROS] = 0.0
-            tables.append(vectors)
-        return tables
-
-    def _sequence_order(self, X):
-        """Rows grouped by sequence (stable), and a same-sequence test per offset."""
-        n_samples = X.shape[0]
-        if self.group_columns_.size == 0:
-            return np.arange(n_samples), lambda offset: np.ones(n_samples - offset, bool)
-        group = _groups.group_codes(X, self.group_columns_)
-        order = np.argsort(group, kind="stable")
-        ordered = group[order]
-        return order, lambda offset: ordered[:-offset] == ordered[offset:]
-
-    def _target_chunk(self, thresholds, X, y):
-        """Rows of one chunk below each threshold, overall and per token row and table."""
-        y = self._check_target(X, y)
-        token_columns = [self._read_fitted(X, c) for c in range(self.token_columns_.size)]
-        below = (y[:, None] <= thresholds[None, :]).sum(axis=0)
-        return below, self._cdf_counts(token_columns, y, thresholds, np.arange(y.size))
-
-    def _cdf_counts(self, token_columns, y, thresholds, rows):
-        """Per table, each token row's number of ``rows`` and of those below each
-        threshold."""
-        codes = self._token_codes_for_fit(token_columns)
-        counts = []
-        for table, n in enumerate(self.n_token_rows_):
-            columns = self._table_columns(table)
-            table_codes = np.concatenate([codes[c][rows] for c in columns])
-            table_y = np.tile(y[rows], columns.size)
-            counts.append(
-                _target_encoding.cdf_counts(table_codes, table_y, thresholds, n + N_SPECIAL)
-            )
-        return counts
-
-    def _target_vectors(self, prior, counts):
-        """Shrunk CDF tables from per-table ``(totals, below)`` counts and the prior."""
-        tables = []
-        for (totals, below), n in zip(counts, self.n_token_rows_, strict=True):
-            vectors = _target_encoding.shrunk_cdf(totals, below, prior, self.smooth)
-            vectors[n + UNKNOWN] = prior
-            vectors[n + ZEROS] = 0.0
-            tables.append(vectors)
-        return tables
-
-    def _target_tables(self, token_columns, y, rows):
-        """Shrunk CDF tables from the target of ``rows`` only (one cross-fitting fold)."""
-        thresholds = _target_encoding.target_thresholds(y[rows], self.embedding_dim)
-        prior = (y[rows, None] <= thresholds[None, :]).mean(axis=0)
-        counts = self._cdf_counts(token_columns, y, thresholds, rows)
-        return self._target_vectors(prior, counts)
-
-    def _cross_fitted(self, X, token_columns, y):
-        """Each validation fold embedded with tables fitted on its training rows only."""
-        splits = self._checked_splits(X, y)
-        _, rows = self._table_and_rows(token_columns)
-        out = self._gather(self.embeddings_, rows)
-        out3 = out.reshape(y.size, len(token_columns), -1)
-        # Rows no validation fold covers get the quantile levels, the fractions any
-        # token has under the prior, computed from no row's target (or zeros by policy).
-        levels = np.arange(1, self.embedding_dim + 1) / (self.embedding_dim + 1)
-        zero_rows = np.isin(rows, self.table_offsets_ + np.array(self.n_token_rows_) + ZEROS)
-        out3[:] = np.where(zero_rows[:, :, None], 0.0, levels.astype(out.dtype))
-        for train, validation in splits:
-            tables = self._target_tables(token_columns, y, rows=train)
-            fold = np.vstack(tables).astype(out.dtype)
-            out3[validation] = fold[rows[validation]]
-        return out
-
-    def _checked_splits(self, X, y):
-        """The cv splits, refused unless validation folds are disjoint and apart from train."""
-        cv = self.cv
-        if isinstance(cv, Integral):
-            cv = KFold(cv, shuffle=True, random_state=self.hash_seed_)
-        cv = check_cv(cv, y, classifier=False)
-        n_samples = y.size
-        splits = [
-            (np.asarray(a), np.asarray(b)) for a, b in cv.split(np.empty((n_samples, 1)), y)
-        ]
-        validated = np.zeros(n_samples, dtype=int)
-        for train, validation in splits:
-            for indices in (train, validation):
-                if indices.size and (indices.min() < 0 or indices.max() >= n_samples):
-                    raise ValueError(
-                        f"cv yields indices outside [0, {n_samples}): each split must index "
-                        "the rows of X."
-                    )
-            if np.intersect1d(train, validation).size:
-                raise ValueError(
-                    "cv yields a split whose training and validation rows overlap: rows "
-                    "would see their own target. Use disjoint splits (KFold, "
-                    "TimeSeriesSplit, ...)."
-                )
-            np.add.at(validated, validation, 1)
-        if (validated > 1).any():
-            raise ValueError(
-                "cv yields validation folds that overlap (e.g. RepeatedKFold): each row "
-                "must be validated at most once for cross-fitting."
-            )
-        return splits
-
-    def _fit_pretrained_table(self, summaries, vocabulary, matrix, kind):
-        """The pretrained table (PCA-reduced if asked) and its vocabulary."""
-        width = matrix.shape[1]
-        if self.embedding_dim > width:
-            raise ValueError(
-                f"embedding_dim={self.embedding_dim} exceeds the width {width} of the "
-                f"pretrained vectors; choose embedding_dim <= {width}."
-            )
-        if self.embedding_dim < width and self.embedding_dim > vocabulary.size:
-            raise ValueError(
-                f"embedding_dim={self.embedding_dim} needs at least as many pretrained "
-                f"vectors to reduce them with PCA; got {vocabulary.size}."
-            )
-        for summary in summaries:
-            if summary.kind not in (kind, None):
-                raise TypeError(
-                    f"Column {summary.name!r} holds {summary.kind} tokens but the pretrained "
-                    f"vectors are keyed by {kind} tokens."
-                )
-        if self.embedding_dim < width:
-            # set_output(default): a global pandas/polars output config must not reach PCA.
-            pca = PCA(self.embedding_dim, random_state=0).set_output(transform="default")
-            matrix = pca.fit_transform(matrix)
-        n = vocabulary.size
-        table = np.zeros((n + N_SPECIAL, self.embedding_dim))
-        table[:n] = matrix
-        table[n + MISSING] = table[n + UNKNOWN] = matrix.mean(axis=0)
-        table[n + INFREQUENT] = matrix.mean(axis=0)
-        self.vocabularies_ = [vocabulary]
-        self.infrequent_tokens_ = [vocabulary[:0]]
-        self.token_rows_ = [np.arange(n)]
-        self.n_token_rows_ = [n]
-        self.lookups_ = [_tokens.TokenLookup(vocabulary, kind)]
-        self.vocabularies_ = [_tokens.tokens_as_python(vocabulary, kind)]
-        return table
 
     # --- names, inspection, tags ----------------------------------------------------
 
@@ -913,16 +509,17 @@ class ValueEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         table : DataFrame of shape (n_tokens, embedding_dim)
         """
         check_is_fitted(self)
+        method = self._method()
         c = self._token_column(column)
         names = self.get_feature_names_out()[
             c * self.embedding_dim : (c + 1) * self.embedding_dim
         ]
         name = names[0][: -len("_emb0")]
         if tokens is None:
-            if self.method == "hashing":
+            if not method.has_vocabulary:
                 raise ValueError(
-                    "method='hashing' keeps no vocabulary: pass tokens=[...] to see their "
-                    "vectors."
+                    f"method={self.method!r} keeps no vocabulary: pass tokens=[...] to see "
+                    "their vectors."
                 )
             table = self.column_tables_[c]
             own = self.token_rows_[table] < self.n_token_rows_[table]
@@ -945,13 +542,7 @@ class ValueEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         token_column = _tokens.TokenColumn(
             name, self.token_kinds_[c], token_column.values, token_column.missing
         )
-        if self.method == "hashing":
-            table, rows = self._hashed_rows([token_column] * (c + 1))
-            rows = rows[:, [c]]
-        else:
-            table = self.embeddings_
-            offset = self.table_offsets_[self.column_tables_[c]]
-            rows = (self._rows(token_column, c) + offset)[:, None]
+        table, rows = method.table_and_rows([token_column], columns=[c])
         return pd.DataFrame(
             self._gather(table, rows), index=pd.Index(list(tokens), name=name), columns=names
         )
@@ -1014,50 +605,6 @@ class ValueEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         tags.input_tags.categorical = True
         tags.input_tags.string = True
         tags.input_tags.allow_nan = self.handle_missing != "error"
-        tags.target_tags.required = self.method == "target"
+        tags.target_tags.required = self._method().needs_target
         tags.transformer_tags.preserves_dtype = [np.dtype(self.dtype).name]
         return tags
-
-
-def _read_pretrained(vectors):
-    """(sorted keys, matrix, key kind) from a dict, a DataFrame or KeyedVectors-like."""
-    if isinstance(vectors, pd.DataFrame):
-        keys, matrix = list(vectors.index), vectors.to_numpy()
-    elif isinstance(vectors, dict):
-        keys = list(vectors)
-        matrix = [np.asarray(vector, dtype=np.float64) for vector in vectors.values()]
-        if any(vector.ndim != 1 for vector in matrix):
-            raise ValueError("Pretrained vectors must each be one-dimensional.")
-        widths = {vector.size for vector in matrix}
-        if len(widths) > 1:
-            raise ValueError(f"Pretrained vectors have different lengths: {sorted(widths)}.")
-        matrix = np.vstack(matrix) if matrix else np.empty((0, 0))
-    elif hasattr(vectors, "key_to_index") and hasattr(vectors, "vectors"):
-        keys = sorted(vectors.key_to_index, key=vectors.key_to_index.get)
-        matrix = np.asarray(vectors.vectors)[[vectors.key_to_index[key] for key in keys]]
-    else:
-        raise TypeError(
-            "vectors must be a dict token -> vector, a DataFrame indexed by token, or an "
-            f"object with key_to_index and vectors (gensim KeyedVectors); got {type(vectors)}."
-        )
-    if not keys:
-        raise ValueError("vectors is empty: no pretrained token to embed with.")
-    try:
-        matrix = np.asarray(matrix, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"Pretrained vectors must be numeric: {exc}") from None
-    if matrix.ndim != 2 or not np.isfinite(matrix).all():
-        raise ValueError("Pretrained vectors must form a finite 2-D numeric table.")
-    key_frame = pd.DataFrame({"keys of vectors": pd.Series(keys, dtype=object)})
-    key_column = _tokens.read_tokens(key_frame, 0)
-    if key_column.missing.any():
-        raise ValueError("Pretrained vectors have a missing (None/NaN) token as key.")
-    if key_column.kind == _columns.STRING:
-        key_values = np.asarray(key_column.values.to_pylist(), dtype=object)
-    else:
-        key_values = key_column.values
-    order = np.argsort(key_values, kind="stable")
-    sorted_keys = key_values[order]
-    if sorted_keys.size > 1 and (sorted_keys[1:] == sorted_keys[:-1]).any():
-        raise ValueError("Pretrained vectors have duplicated tokens as keys.")
-    return sorted_keys, matrix[order], key_column.kind

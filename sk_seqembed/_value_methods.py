@@ -1,0 +1,300 @@
+"""How ValueEmbedder makes token vectors: its ``method`` parameter, as strategies.
+
+A method says, through the hooks of ``_value_tables._Method``, whether fit counts
+tokens into a vocabulary, which fit steps build its tables (a generator of
+``_partitioned`` steps), how ``transform`` finds each row's vector, and whether
+``fit_transform`` cross-fits. ``ValueEmbedder`` builds one on demand
+(``METHODS[self.method](self)``) and keeps every fitted attribute itself, so pickling
+and cloning see a plain estimator. The numeric kernels live in ``_cooccurrence``,
+``_target_encoding`` and ``_hashing``; the user's vectors in ``_value_pretrained``.
+
+Adding a method is one class plus one entry in :data:`METHODS`.
+"""
+
+from functools import partial
+from numbers import Integral
+
+import numpy as np
+from sklearn.model_selection import KFold, check_cv
+from sklearn.utils.validation import check_consistent_length, column_or_1d
+
+from . import _cooccurrence, _groups, _hashing, _partitioned, _target_encoding
+from ._value_pretrained import _Pretrained
+from ._value_tables import N_SPECIAL, UNKNOWN, ZEROS, _LearnedVocabulary, _Method
+
+
+class _Random(_LearnedVocabulary):
+    """``"random"``: a seeded Gaussian table, entries of variance ``1/d``; unknown
+    tokens get a random row of their own."""
+
+    def learn_tables(self, summaries, random_state):
+        yield from ()  # no pass over the rows
+        dim = self.estimator.embedding_dim
+        tables = [
+            random_state.standard_normal((n + N_SPECIAL, dim)) / np.sqrt(dim)
+            for n in self.estimator.n_token_rows_
+        ]
+        for table, n in zip(tables, self.estimator.n_token_rows_, strict=True):
+            table[n + ZEROS] = 0.0
+        return tables
+
+
+class _Hashing(_Method):
+    """``"hashing"``: no vocabulary and no table; each batch's distinct tokens get
+    their vectors from a stable hash of the token and ``hash_seed_``."""
+
+    counts_tokens = False
+    has_vocabulary = False
+
+    def fit_tables(self, summaries, random_state):
+        yield from ()  # no pass over the rows
+        estimator = self.estimator
+        estimator.vocabularies_ = estimator.infrequent_tokens_ = None
+        estimator.embeddings_ = None
+
+    def table_and_rows(self, token_columns, columns=None):
+        """A small table of the distinct tokens in this batch, and each row's index."""
+        estimator = self.estimator
+        columns = range(len(token_columns)) if columns is None else columns
+        parts, rows, offset = [], [], 0
+        dim, dtype = estimator.embedding_dim, estimator._dtype()
+        for c, tokens in zip(columns, token_columns, strict=True):
+            seed = estimator.hash_seed_ + (0 if estimator.shared_vocabulary else 7919 * c)
+            keys, inverse = _hashing.token_keys(tokens)
+            missing = _hashing.hashed_vectors(
+                [_hashing.MISSING_KEY], seed, dim, dtype, stride=_hashing.MISSING_STRIDE
+            )
+            if estimator.handle_missing == "zeros":
+                missing[:] = 0.0
+            vectors = np.vstack([_hashing.hashed_vectors(keys, seed, dim, dtype), missing])
+            parts.append(vectors)
+            rows.append(np.where(inverse < 0, keys.size, inverse) + offset)
+            offset += vectors.shape[0]
+        table = np.vstack(parts) if parts else np.empty((0, dim), dtype)
+        return table, np.column_stack(rows)
+
+
+class _Cooccurrence(_LearnedVocabulary):
+    """``"cooccurrence"``: truncated SVD of the positive PMI of tokens within
+    ``window`` rows of each other in a sequence; unknown tokens get the centroid."""
+
+    reads_sequences = True
+
+    def learn_tables(self, summaries, random_state):
+        counts = yield _partitioned.Reduction(self._count_chunk, _partitioned.add)
+        estimator = self.estimator
+        tables = []
+        for table, n in enumerate(estimator.n_token_rows_):
+            matrix = _cooccurrence.ppmi(
+                counts[table], smoothing=estimator.context_smoothing, shift=estimator.shift
+            )
+            vectors = _cooccurrence.svd_vectors(
+                matrix,
+                estimator.embedding_dim,
+                eigenvalue_weight=estimator.eigenvalue_weight,
+                normalize=estimator.normalize,
+                random_state=random_state,
+            )
+            vectors[n + UNKNOWN] = vectors[:n].mean(axis=0) if n else 0.0
+            vectors[n + ZEROS] = 0.0
+            tables.append(vectors)
+        return tables
+
+    def _count_chunk(self, X, y):
+        """Co-occurrence counts of one chunk: a sparse token x context matrix per table.
+
+        Weights are integers (``window + 1 - offset`` for neighbours, ``window`` for the
+        same row): word2vec's expected weights times ``window``, a scale PMI ignores. Sums
+        of integers are exact in any order, so chunks add up to the whole table's counts.
+        """
+        estimator = self.estimator
+        window, column_tables = estimator.window, estimator.column_tables_
+        codes = self._token_codes(estimator._read_token_columns(X))
+        sizes = [n + N_SPECIAL for n in estimator.n_token_rows_]
+        context_offsets = np.cumsum([0] + sizes)[:-1]
+        n_contexts = int(sum(sizes))
+        order, same_sequence = self._sequence_order(X)
+        triples = {t: [] for t in range(len(sizes))}
+        for c, rows in enumerate(codes):
+            table = column_tables[c]
+            words, contexts, weights = _cooccurrence.window_pairs(
+                rows, order, same_sequence, window
+            )
+            triples[table].append((words, contexts + context_offsets[table], weights))
+            if not estimator.same_row:
+                continue
+            for other, other_rows in enumerate(codes):
+                if other == c:
+                    continue
+                both = (rows >= 0) & (other_rows >= 0)
+                offset = context_offsets[column_tables[other]]
+                triples[table].append(
+                    (rows[both], other_rows[both] + offset, np.full(int(both.sum()), window))
+                )
+        counts = []
+        for table, size in enumerate(sizes):
+            words, contexts, weights = (
+                np.concatenate(part) for part in zip(*triples[table], strict=True)
+            )
+            matrix = _cooccurrence.count_matrix(words, contexts, weights, (size, n_contexts))
+            counts.append(matrix)
+        return counts
+
+    def _sequence_order(self, X):
+        """Rows grouped by sequence (stable), and a same-sequence test per offset."""
+        n_samples, group_columns = X.shape[0], self.estimator.group_columns_
+        if group_columns.size == 0:
+            return np.arange(n_samples), lambda offset: np.ones(n_samples - offset, bool)
+        group = _groups.group_codes(X, group_columns)
+        order = np.argsort(group, kind="stable")
+        ordered = group[order]
+        return order, lambda offset: ordered[:-offset] == ordered[offset:]
+
+
+class _Target(_LearnedVocabulary):
+    """``"target"``: each token's shrunk empirical CDF of ``y`` at ``embedding_dim``
+    quantiles; unknown tokens get the prior. ``fit_transform`` cross-fits over ``cv``."""
+
+    needs_target = True
+    cross_fits = True
+
+    def check_target(self, X, y):
+        if y is None:
+            raise ValueError(
+                "ValueEmbedder with method='target' requires y to be passed, but the "
+                "target y is None."
+            )
+        y = column_or_1d(y, warn=True)
+        try:
+            if y.dtype.kind not in "iufO":
+                raise ValueError
+            y = y.astype(np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"Unknown label type: method='target' needs a numeric regression target; "
+                f"got y of dtype {y.dtype}."
+            ) from None
+        if not np.isfinite(y).all():
+            raise ValueError(
+                "Input y contains NaN or infinity; method='target' needs finite y."
+            )
+        check_consistent_length(np.empty(X.shape[0]), y)
+        return y
+
+    def learn_tables(self, summaries, random_state):
+        n_samples = summaries[0].n_rows
+        low, high, fraction = _target_encoding.threshold_ranks(
+            n_samples, self.estimator.embedding_dim
+        )
+        ranked = yield _partitioned.OrderStatistics(np.union1d(low, high))
+        thresholds = _target_encoding.interpolate_ranks(
+            np.union1d(low, high), ranked, low, high, fraction
+        )
+        chunk = partial(self._below_chunk, thresholds)
+        below_prior, counts = yield _partitioned.Reduction(chunk, _partitioned.add)
+        tables = self._vectors(below_prior / n_samples, counts)
+        self.estimator.target_thresholds_ = thresholds
+        return tables
+
+    def _below_chunk(self, thresholds, X, y):
+        """Rows of one chunk below each threshold, overall and per token row and table."""
+        y = self.check_target(X, y)
+        token_columns = self.estimator._read_token_columns(X)
+        below = (y[:, None] <= thresholds[None, :]).sum(axis=0)
+        return below, self._cdf_counts(token_columns, y, thresholds, np.arange(y.size))
+
+    def _cdf_counts(self, token_columns, y, thresholds, rows):
+        """Per table, each token row's number of ``rows`` and of those below each
+        threshold."""
+        codes = self._token_codes(token_columns)
+        counts = []
+        for table, n in enumerate(self.estimator.n_token_rows_):
+            columns = self._table_columns(table)
+            table_codes = np.concatenate([codes[c][rows] for c in columns])
+            table_y = np.tile(y[rows], columns.size)
+            counts.append(
+                _target_encoding.cdf_counts(table_codes, table_y, thresholds, n + N_SPECIAL)
+            )
+        return counts
+
+    def _vectors(self, prior, counts):
+        """Shrunk CDF tables from per-table ``(totals, below)`` counts and the prior."""
+        tables = []
+        for (totals, below), n in zip(counts, self.estimator.n_token_rows_, strict=True):
+            vectors = _target_encoding.shrunk_cdf(totals, below, prior, self.estimator.smooth)
+            vectors[n + UNKNOWN] = prior
+            vectors[n + ZEROS] = 0.0
+            tables.append(vectors)
+        return tables
+
+    def _fold_tables(self, token_columns, y, rows):
+        """Shrunk CDF tables from the target of ``rows`` only (one cross-fitting fold):
+        thresholds, prior and fractions alike."""
+        thresholds = _target_encoding.target_thresholds(y[rows], self.estimator.embedding_dim)
+        prior = (y[rows, None] <= thresholds[None, :]).mean(axis=0)
+        counts = self._cdf_counts(token_columns, y, thresholds, rows)
+        return self._vectors(prior, counts)
+
+    def cross_fitted(self, X, y):
+        """Each validation fold embedded with tables fitted on its training rows only."""
+        estimator = self.estimator
+        token_columns = estimator._read_token_columns(X)
+        splits = self._checked_splits(y)
+        _, rows = self.table_and_rows(token_columns)
+        out = estimator._gather(estimator.embeddings_, rows)
+        out3 = out.reshape(y.size, len(token_columns), -1)
+        # Rows no validation fold covers get the quantile levels, the fractions any
+        # token has under the prior, computed from no row's target (or zeros by policy).
+        dim = estimator.embedding_dim
+        levels = np.arange(1, dim + 1) / (dim + 1)
+        zero_rows = np.isin(
+            rows, estimator.table_offsets_ + np.array(estimator.n_token_rows_) + ZEROS
+        )
+        out3[:] = np.where(zero_rows[:, :, None], 0.0, levels.astype(out.dtype))
+        for train, validation in splits:
+            tables = self._fold_tables(token_columns, y, rows=train)
+            fold = np.vstack(tables).astype(out.dtype)
+            out3[validation] = fold[rows[validation]]
+        return out
+
+    def _checked_splits(self, y):
+        """The cv splits, refused unless validation folds are disjoint and apart from train."""
+        cv = self.estimator.cv
+        if isinstance(cv, Integral):
+            cv = KFold(cv, shuffle=True, random_state=self.estimator.hash_seed_)
+        cv = check_cv(cv, y, classifier=False)
+        n_samples = y.size
+        splits = [
+            (np.asarray(a), np.asarray(b)) for a, b in cv.split(np.empty((n_samples, 1)), y)
+        ]
+        validated = np.zeros(n_samples, dtype=int)
+        for train, validation in splits:
+            for indices in (train, validation):
+                if indices.size and (indices.min() < 0 or indices.max() >= n_samples):
+                    raise ValueError(
+                        f"cv yields indices outside [0, {n_samples}): each split must index "
+                        "the rows of X."
+                    )
+            if np.intersect1d(train, validation).size:
+                raise ValueError(
+                    "cv yields a split whose training and validation rows overlap: rows "
+                    "would see their own target. Use disjoint splits (KFold, "
+                    "TimeSeriesSplit, ...)."
+                )
+            np.add.at(validated, validation, 1)
+        if (validated > 1).any():
+            raise ValueError(
+                "cv yields validation folds that overlap (e.g. RepeatedKFold): each row "
+                "must be validated at most once for cross-fitting."
+            )
+        return splits
+
+
+# The one place a method's name is read: ValueEmbedder(method=...) -> its strategy.
+METHODS = {
+    "random": _Random,
+    "hashing": _Hashing,
+    "cooccurrence": _Cooccurrence,
+    "target": _Target,
+    "pretrained": _Pretrained,
+}
