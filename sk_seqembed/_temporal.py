@@ -299,6 +299,8 @@ class TemporalEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, Bas
         return statistics
 
     def _needs_context(self):
+        """Recency (``group_columns``) counts from a group's earlier rows, which may lie
+        in earlier chunks."""
         return bool(self.group_columns_.size)
 
     def _context_statistics(self, X):

@@ -43,9 +43,9 @@ class Rows:
     instants: np.ndarray
     zone: object
     missing: np.ndarray
-    groups: np.ndarray = None
+    groups: np.ndarray | None = None
     history: object = None
-    n_threads: int = None
+    n_threads: int | None = None
 
 
 # --- blocks ---------------------------------------------------------------------------
