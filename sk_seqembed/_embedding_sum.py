@@ -116,11 +116,37 @@ class EmbeddingSum(RefuseBoolCounts, PartitionedMixin, TransformerMixin, _BaseCo
         ]
 
     def get_params(self, deep=True):
-        """Parameters of this estimator and, with ``deep``, of every part."""
+        """Get parameters of this estimator and, with ``deep``, of every part.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            If True, also return every part under its name and the part's parameters
+            as ``name__param``.
+
+        Returns
+        -------
+        params : dict
+            Parameter names mapped to their values.
+        """
         return self._get_params("_transformers", deep=deep)
 
     def set_params(self, **params):
-        """Set parameters of this estimator or of its parts (``name__param``)."""
+        """Set parameters of this estimator or of its parts (``name__param``).
+
+        Valid parameter keys can be listed with :meth:`get_params`. A part is replaced
+        by setting its name, and a part's parameter is set as ``name__param``.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters.
+
+        Returns
+        -------
+        self : EmbeddingSum
+            This estimator.
+        """
         self._set_params("_transformers", **params)
         return self
 
@@ -217,12 +243,14 @@ class EmbeddingSum(RefuseBoolCounts, PartitionedMixin, TransformerMixin, _BaseCo
         Parameters
         ----------
         X : DataFrame or array-like of shape (n_samples, n_features)
+            The input table; each part reads the columns that its ``columns`` select.
         y : array-like of shape (n_samples,), default=None
             Passed to every part (for supervised parts such as a target embedding).
 
         Returns
         -------
         self : EmbeddingSum
+            The fitted estimator.
         """
         X = _columns.check_input(self, X, reset=True)
         self.column_transformer_ = self._column_transformer().fit(X, y)
@@ -236,11 +264,15 @@ class EmbeddingSum(RefuseBoolCounts, PartitionedMixin, TransformerMixin, _BaseCo
         Parameters
         ----------
         X : DataFrame or array-like of shape (n_samples, n_features)
+            The input table; each part reads the columns that its ``columns`` select.
         y : array-like of shape (n_samples,), default=None
+            Passed to every part's ``fit_transform`` (for supervised parts such as a
+            target embedding).
 
         Returns
         -------
         X_out : ndarray of shape (n_samples, embedding_dim_)
+            The sum of the parts' outputs, each multiplied by its weight.
         """
         X = _columns.check_input(self, X, reset=True)
         self.column_transformer_ = self._column_transformer()
@@ -256,10 +288,12 @@ class EmbeddingSum(RefuseBoolCounts, PartitionedMixin, TransformerMixin, _BaseCo
         Parameters
         ----------
         X : DataFrame or array-like of shape (n_samples, n_features)
+            The input table, with the columns seen in fit.
 
         Returns
         -------
         X_out : ndarray of shape (n_samples, embedding_dim_)
+            The sum of the parts' outputs, each multiplied by its weight.
         """
         check_is_fitted(self)
         return self._transform_placed(X)
@@ -322,12 +356,13 @@ class EmbeddingSum(RefuseBoolCounts, PartitionedMixin, TransformerMixin, _BaseCo
 
         Parameters
         ----------
-        input_features : array-like of str, default=None
+        input_features : array-like of str or None, default=None
             Checked against the columns seen in fit.
 
         Returns
         -------
         feature_names_out : ndarray of str objects
+            Transformed feature names.
         """
         check_is_fitted(self)
         _check_feature_names_in(self, input_features)

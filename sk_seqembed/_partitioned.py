@@ -54,7 +54,42 @@ from . import _columns
 
 @dataclass(frozen=True)
 class Reduction:
-    """``chunk(X, y)`` on every chunk, then ``combine(list_of_statistics)``."""
+    """``chunk(X, y)`` on every chunk, then ``combine(list_of_statistics)``.
+
+    A step of a fit generator (an estimator's ``_fit_steps``): the estimator yields it
+    and is sent back the combined statistic of the whole input. In memory the input is
+    one chunk, so ``combine`` is not called; on a dask frame every partition is a chunk
+    and ``combine`` joins their statistics in a tree, a few at a time, so it must be
+    associative and return a statistic of the same kind as ``chunk`` does.
+
+    Parameters
+    ----------
+    chunk : callable
+        ``chunk(X, y)`` returns the statistic of one chunk of rows: ``X`` holds the
+        chunk's rows and ``y`` its rows of the target (None without a target).
+    combine : callable
+        ``combine(statistics)`` turns a list of statistics, in chunk order, into one;
+        :func:`add` and :func:`concatenate` are the common cases.
+
+    See Also
+    --------
+    OrderStatistics : The other fit step, for exact quantiles of the target.
+    PartitionedMixin : The contract whose fit generators yield these steps.
+    fit_in_memory : Drive a fit generator on the whole input as a single chunk.
+
+    Examples
+    --------
+    A column sum: the sum of the chunks' sums is the sum of the whole input.
+
+    >>> import numpy as np
+    >>> from sk_seqembed.base import Reduction, add
+    >>> X = np.array([[1, 2], [3, 4], [5, 6]])
+    >>> step = Reduction(chunk=lambda X, y: X.sum(axis=0), combine=add)
+    >>> step.chunk(X, None)
+    array([ 9, 12])
+    >>> step.combine([step.chunk(X[:1], None), step.chunk(X[1:], None)])
+    array([ 9, 12])
+    """
 
     chunk: object
     combine: object
@@ -62,13 +97,80 @@ class Reduction:
 
 @dataclass(frozen=True)
 class OrderStatistics:
-    """The values of ``y`` at 0-based ``ranks`` of its sorted order."""
+    """The values of ``y`` at 0-based ``ranks`` of its sorted order.
+
+    A step of a fit generator (an estimator's ``_fit_steps``), for exact quantiles of
+    the target: the estimator yields it and is sent back an ndarray of the values of
+    ``y`` at ``ranks``, in the order of ``ranks``. Neither answer sorts ``y``: in memory
+    :func:`numpy.partition` finds them, on a dask frame a radix selection over the
+    partitions.
+
+    Parameters
+    ----------
+    ranks : ndarray of int
+        Positions in the sorted order of ``y``, from 0 (the smallest value) to
+        ``n_samples - 1`` (the largest).
+
+    See Also
+    --------
+    Reduction : The other fit step, a statistic reduced over chunks of rows.
+    fit_in_memory : Drive a fit generator on the whole input as a single chunk.
+
+    Examples
+    --------
+    The median of five values is the value at rank 2:
+
+    >>> import numpy as np
+    >>> from sk_seqembed.base import OrderStatistics, fit_in_memory
+    >>> def fit_steps():
+    ...     median = yield OrderStatistics(np.array([2]))
+    ...     print(median)
+    >>> fit_in_memory(fit_steps(), None, np.array([5.0, 1.0, 4.0, 2.0, 3.0]))
+    [3.]
+    """
 
     ranks: np.ndarray
 
 
 def fit_in_memory(steps, X, y=None):
-    """Drive a fit generator on the whole input as a single chunk."""
+    """Drive a fit generator on the whole input as a single chunk.
+
+    Each :class:`Reduction` the generator yields is answered with ``chunk(X, y)`` (the
+    statistic of the one chunk is already the combined one) and each
+    :class:`OrderStatistics` with the values of ``y`` at its ranks, until the generator
+    returns. This is how an estimator of the partitioned contract fits in memory;
+    ``sk_seqembed.dask.DaskEmbedder`` answers the same steps by passes over the
+    partitions of a dask frame.
+
+    Parameters
+    ----------
+    steps : generator
+        The fit generator, not started yet, such as an estimator's ``_fit_steps(X)``.
+    X : DataFrame or array-like of shape (n_samples, n_features)
+        The whole input, the one chunk every ``Reduction`` reads.
+    y : array-like of shape (n_samples,), default=None
+        The target, passed to every ``Reduction`` with ``X`` and read by
+        ``OrderStatistics`` steps.
+
+    See Also
+    --------
+    PartitionedMixin : Mixin whose ``_fit_in_memory`` calls this function.
+    Reduction : A fit step reduced over chunks of rows.
+    OrderStatistics : A fit step asking for values of the sorted target.
+
+    Examples
+    --------
+    A column mean in two steps, the row count and the column sums:
+
+    >>> import numpy as np
+    >>> from sk_seqembed.base import Reduction, add, fit_in_memory
+    >>> def fit_steps():
+    ...     n_rows = yield Reduction(lambda X, y: len(X), add)
+    ...     total = yield Reduction(lambda X, y: X.sum(axis=0), add)
+    ...     print(total / n_rows)
+    >>> fit_in_memory(fit_steps(), np.array([[1.0, 2.0], [3.0, 4.0]]))
+    [2. 3.]
+    """
     answer = None
     while True:
         try:
@@ -83,13 +185,68 @@ def fit_in_memory(steps, X, y=None):
 
 
 def concatenate(statistics):
-    """Combine lists of per-chunk statistics, keeping chunk order."""
+    """Combine lists of per-chunk statistics, keeping chunk order.
+
+    The ``combine`` of a :class:`Reduction` whose ``chunk`` returns a list (of rows,
+    groups or anything else): the items of every chunk's list, one chunk after the
+    other.
+
+    Parameters
+    ----------
+    statistics : list of list
+        One list per chunk, in chunk order.
+
+    Returns
+    -------
+    combined : list
+        The items of the lists, in order.
+
+    See Also
+    --------
+    add : Combine statistics that add up.
+    Reduction : A fit step whose ``combine`` this can be.
+
+    Examples
+    --------
+    >>> from sk_seqembed.base import concatenate
+    >>> concatenate([[1, 2], [3], []])
+    [1, 2, 3]
+    """
     return [item for chunk in statistics for item in chunk]
 
 
 def add(statistics):
-    """Combine statistics that add up: arrays, numbers, sparse matrices, or lists of them
-    (added item by item)."""
+    """Combine statistics that add up: arrays, numbers, sparse matrices, or lists of them.
+
+    Lists (and tuples) are added item by item, so one statistic may hold several parts
+    that add up, such as column sums and a row count.
+
+    Parameters
+    ----------
+    statistics : list
+        One statistic per chunk: arrays, numbers or sparse matrices, or lists or tuples
+        of them, all of the same structure.
+
+    Returns
+    -------
+    total : ndarray, number, sparse matrix or list
+        The sum of the statistics; for lists or tuples, a list of the item-by-item
+        sums.
+
+    See Also
+    --------
+    concatenate : Combine lists of per-chunk statistics, keeping chunk order.
+    Reduction : A fit step whose ``combine`` this can be.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sk_seqembed.base import add
+    >>> add([np.array([1, 2]), np.array([3, 4])])
+    array([4, 6])
+    >>> add([[np.array([1, 2]), 2], [np.array([3, 4]), 1]])
+    [array([4, 6]), 3]
+    """
     first = statistics[0]
     if isinstance(first, list | tuple):
         return [add(list(items)) for items in zip(*statistics, strict=True)]
@@ -108,6 +265,13 @@ class PartitionedMixin:
     ``fit`` is ``self._fit_in_memory(X, y)`` after checking ``X``, ``transform`` is
     ``self._transform_placed(X)``, and ``sk_seqembed.dask.DaskEmbedder`` fits and
     transforms the estimator on dask frames, a user's own estimator included.
+
+    See Also
+    --------
+    Reduction : A fit step, a statistic reduced over chunks of rows.
+    OrderStatistics : A fit step asking for values of the sorted target.
+    fit_in_memory : Drive a fit generator on the whole input as a single chunk.
+    sk_seqembed.dask.DaskEmbedder : Fit and transform such an estimator on dask frames.
 
     Examples
     --------

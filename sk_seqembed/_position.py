@@ -166,12 +166,14 @@ class PositionEmbedder(
         Parameters
         ----------
         X : DataFrame or array-like of shape (n_samples, n_features)
+            Group-key columns (or position columns), as described by ``positions``.
         y : None
             Ignored.
 
         Returns
         -------
         self : PositionEmbedder
+            The fitted embedder.
         """
         X = self._check_fit_input(X)
         return self._fit_in_memory(X)
@@ -219,10 +221,14 @@ class PositionEmbedder(
         Parameters
         ----------
         X : DataFrame or array-like of shape (n_samples, n_features)
+            Group-key columns (or position columns), as described by ``positions``:
+            the columns seen in fit. Positions are those of the rows of ``X``.
 
         Returns
         -------
         X_out : ndarray of shape (n_samples, n_features_out)
+            ``embedding_dim`` features (four for ``scalar``) per position source, of
+            dtype ``dtype``.
         """
         return self._transform_placed(X)
 
@@ -248,11 +254,14 @@ class PositionEmbedder(
 
         Parameters
         ----------
-        input_features : array-like of str, default=None
+        input_features : array-like of str or None, default=None
+            Input feature names. If None, the names seen in fit are used (``x0``,
+            ``x1``, ... if fit saw none); if given, they must match them.
 
         Returns
         -------
-        feature_names_out : ndarray of str
+        feature_names_out : ndarray of str objects
+            Transformed feature names.
         """
         check_is_fitted(self)
         prefixes = _columns.check_input_features(self, input_features)

@@ -119,6 +119,13 @@ class TemporalEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, Bas
     tables_ : list of dict
         ``random``: per datetime column, the table of each field (by field name).
 
+    See Also
+    --------
+    PositionEmbedder : Encode each row's position in its sequence.
+    ValueEmbedder : Token columns to vectors.
+    EmbeddingSum : Add a value, a positional and a temporal embedding of one width.
+    sklearn.preprocessing.SplineTransformer : Periodic B-splines of numeric features.
+
     Notes
     -----
     - Time zones: aware columns are read in their own zone (or ``timezone``): fields
@@ -218,12 +225,14 @@ class TemporalEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, Bas
         Parameters
         ----------
         X : DataFrame or array-like of shape (n_samples, n_features)
+            Datetime columns, plus the ``group_columns`` if any.
         y : None
             Ignored.
 
         Returns
         -------
         self : TemporalEmbedder
+            The fitted embedder.
         """
         return self._fit_in_memory(self._check_fit_input(X))
 
@@ -448,10 +457,13 @@ class TemporalEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, Bas
         Parameters
         ----------
         X : DataFrame or array-like of shape (n_samples, n_features)
+            Datetime columns, plus the ``group_columns`` if any: the columns seen in
+            fit.
 
         Returns
         -------
         X_out : ndarray of shape (n_samples, n_features_out)
+            The features named by ``get_feature_names_out``, of dtype ``dtype``.
         """
         return self._transform_placed(X)
 
@@ -507,11 +519,14 @@ class TemporalEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, Bas
 
         Parameters
         ----------
-        input_features : array-like of str, default=None
+        input_features : array-like of str or None, default=None
+            Input feature names. If None, the names seen in fit are used (``x0``,
+            ``x1``, ... if fit saw none); if given, they must match them.
 
         Returns
         -------
-        feature_names_out : ndarray of str
+        feature_names_out : ndarray of str objects
+            Transformed feature names.
         """
         check_is_fitted(self)
         prefixes = _columns.check_input_features(self, input_features)

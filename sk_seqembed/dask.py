@@ -39,6 +39,12 @@ from ._partitioned import OrderStatistics, PartitionedMixin
 class DaskEmbedder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Fit an embedder on a dask DataFrame by reductions; transform lazily.
 
+    Fitting computes what ``estimator`` learns as reductions over the partitions and
+    leaves an ordinary in-memory fitted estimator in ``estimator_``. Transforming a dask
+    frame is lazy: one task per partition, which knows where its partition sits in the
+    whole table, so positions and recency within groups run on across partitions.
+    Inputs that are not dask frames are fitted and transformed by the estimator itself.
+
     Parameters
     ----------
     estimator : estimator
@@ -58,6 +64,13 @@ class DaskEmbedder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         pandas frames.
     n_features_in_ : int
     feature_names_in_ : ndarray of str
+
+    See Also
+    --------
+    sk_seqembed.make_sequence_embedder : The embedders side by side in a
+        ColumnTransformer, which this can wrap.
+    sk_seqembed.EmbeddingSum : Add the embedders' outputs, which this can wrap.
+    sk_seqembed.base.PartitionedMixin : The contract an estimator follows to be wrapped.
 
     Notes
     -----
@@ -119,10 +132,13 @@ class DaskEmbedder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         Parameters
         ----------
         transform : {"default", "pandas", "polars"}, default=None
+            Output container of the wrapped estimator's ``transform``; None leaves
+            it unchanged.
 
         Returns
         -------
         self : DaskEmbedder
+            This estimator.
         """
         if transform is not None:
             self.estimator.set_output(transform=transform)
@@ -135,12 +151,15 @@ class DaskEmbedder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         Parameters
         ----------
         X : dask DataFrame, or anything ``estimator`` accepts
+            The table to fit on; an input other than a dask DataFrame goes to
+            ``estimator.fit`` as it is.
         y : dask Series, default=None
             The target, partitioned like ``X`` (for ``method="target"``).
 
         Returns
         -------
         self : DaskEmbedder
+            The fitted wrapper.
         """
         estimator = clone(self.estimator)
         if _is_dask(X):
@@ -158,10 +177,13 @@ class DaskEmbedder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         Parameters
         ----------
         X : dask DataFrame, or anything ``estimator_`` accepts
+            The table to transform, with the columns seen in fit.
 
         Returns
         -------
         X_out : dask DataFrame, or what ``estimator_.transform`` returns
+            For a dask ``X``, a lazy dask DataFrame of pandas partitions with the
+            fitted estimator's feature names and the input's index.
         """
         check_is_fitted(self)
         if _is_dask(X):
@@ -170,17 +192,25 @@ class DaskEmbedder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit_transform(self, X, y=None):
-        """Fit, then transform ``X`` (with the estimator's own ``fit_transform`` when
-        ``X`` is not a dask frame, so target embeddings are cross-fitted there).
+        """Fit, then transform ``X``.
+
+        When ``X`` is not a dask frame, the estimator's own ``fit_transform`` does both,
+        so target embeddings are cross-fitted there. On a dask frame this is
+        ``fit(X, y).transform(X)``, which refuses an estimator that cross-fits
+        (``ValueEmbedder(method="target")``).
 
         Parameters
         ----------
         X : dask DataFrame, or anything ``estimator`` accepts
+            The table to fit on and transform.
         y : dask Series, default=None
+            The target, partitioned like ``X`` (for ``method="target"``).
 
         Returns
         -------
         X_out : dask DataFrame, or what ``estimator.fit_transform`` returns
+            For a dask ``X``, a lazy dask DataFrame of pandas partitions with the
+            fitted estimator's feature names and the input's index.
         """
         if not _is_dask(X):
             estimator = clone(self.estimator)
@@ -213,11 +243,13 @@ class DaskEmbedder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
 
         Parameters
         ----------
-        input_features : array-like of str, default=None
+        input_features : array-like of str or None, default=None
+            Input feature names, passed to ``estimator_.get_feature_names_out``.
 
         Returns
         -------
-        feature_names_out : ndarray of str
+        feature_names_out : ndarray of str objects
+            Transformed feature names.
         """
         check_is_fitted(self)
         return self.estimator_.get_feature_names_out(input_features)

@@ -110,6 +110,11 @@ def make_event_log(
         ``components`` (DataFrame per row with the five parts of the target above, which
         add up to ``y``).
 
+    See Also
+    --------
+    load_flights : Load every flight that left New York City in 2013, a real event
+        table.
+
     Examples
     --------
     >>> from sk_seqembed.datasets import make_event_log

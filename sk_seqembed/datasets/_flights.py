@@ -59,6 +59,13 @@ def load_flights(
         ``target`` (the chosen delay, float64), ``frame`` (features and both delays,
         None when ``as_frame=False``), ``feature_names``, ``target_names`` and ``DESCR``.
     (data, target) : tuple if ``return_X_y`` is True
+        The ``data`` and ``target`` described above: a DataFrame and a Series, or two
+        ndarrays if ``as_frame=False``.
+
+    See Also
+    --------
+    make_event_log : Generate an event table whose tokens, positions and times carry
+        planted signal.
 
     Examples
     --------
