@@ -6,7 +6,13 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, Options, RealNotInt, StrOptions
+from sklearn.utils._param_validation import (
+    Interval,
+    InvalidParameterError,
+    Options,
+    RealNotInt,
+    StrOptions,
+)
 from sklearn.utils.validation import check_is_fitted
 
 from . import _blocks, _columns, _tokens, _value_methods
@@ -165,7 +171,8 @@ class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEs
       purpose: it cross-fits, as ``TargetEncoder`` does. Each fold's thresholds
       (quantiles of ``y``), fractions and prior come from its training rows only, so no
       row's output depends on its own target; rows that no validation fold covers get
-      the quantile levels ``j/(d+1)``. ``target_thresholds_`` and the tables that
+      the quantile levels ``j/(d+1)`` (zeros for missing tokens under
+      ``handle_missing="zeros"``). ``target_thresholds_`` and the tables that
       ``transform`` uses are fitted on all rows.
 
     Examples
@@ -605,6 +612,9 @@ class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEs
         tags.input_tags.categorical = True
         tags.input_tags.string = True
         tags.input_tags.allow_nan = self.handle_missing != "error"
-        tags.target_tags.required = self._method().needs_target
+        try:
+            tags.target_tags.required = self._method().needs_target
+        except InvalidParameterError:
+            pass  # an unknown method: fit says so; the tags stay sklearn's defaults
         tags.transformer_tags.preserves_dtype = [np.dtype(self.dtype).name]
         return tags
