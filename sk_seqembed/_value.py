@@ -284,6 +284,7 @@ class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEs
         Returns
         -------
         self : ValueEmbedder
+            The fitted embedder.
         """
         self._fit(X, y)
         return self
@@ -295,13 +296,17 @@ class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEs
         Parameters
         ----------
         X : DataFrame or array-like of shape (n_samples, n_features)
+            Token columns (and ``group_columns``).
         y : array-like of shape (n_samples,), default=None
+            Regression target; required by ``method="target"``, ignored otherwise.
         **fit_params : dict
             Unused, for API compatibility.
 
         Returns
         -------
         X_out : ndarray of shape (n_samples, n_token_columns * embedding_dim)
+            The embeddings; for ``method="target"`` each row's come from tables fitted
+            without its cross-fitting fold.
         """
         method = self._method()
         if not method.cross_fits:
@@ -486,7 +491,8 @@ class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEs
 
         Returns
         -------
-        feature_names_out : ndarray of str
+        feature_names_out : ndarray of str objects
+            Transformed feature names.
         """
         check_is_fitted(self)
         prefixes = _columns.check_input_features(self, input_features)
@@ -514,6 +520,8 @@ class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEs
         Returns
         -------
         table : DataFrame of shape (n_tokens, embedding_dim)
+            One row per token, indexed by token, with the output feature names as
+            columns.
         """
         check_is_fitted(self)
         method = self._method()
@@ -564,6 +572,7 @@ class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEs
         column : str or int, default=None
             As in :meth:`embedding_table`.
         n : int, default=10
+            How many tokens to return.
 
         Returns
         -------

@@ -29,17 +29,6 @@ IGNORED_IN_METHODS = {
     "EX01",  # the doctested Examples live in the class docstring
 }
 
-# Docstrings that fail today, as (public name, numpydoc check) pairs. Fix the docstring,
-# then delete its entries: a listed pair that no longer fails makes the test fail.
-DOCSTRING_FAILURES_TO_FIX = {
-    ("sk_seqembed.ValueEmbedder.embedding_table", "RT03"),
-    ("sk_seqembed.ValueEmbedder.fit", "RT03"),
-    ("sk_seqembed.ValueEmbedder.fit_transform", "PR07"),
-    ("sk_seqembed.ValueEmbedder.fit_transform", "RT03"),
-    ("sk_seqembed.ValueEmbedder.get_feature_names_out", "RT03"),
-    ("sk_seqembed.ValueEmbedder.most_similar", "PR07"),
-}
-
 
 def _defined_here(member):
     """Whether a class attribute is a method or property of ours (not sklearn's)."""
@@ -88,23 +77,8 @@ def docstring_errors(path):
 def test_docstring(path):
     """The public object's docstring passes numpydoc's validation."""
     errors = docstring_errors(path)
-    codes = {code for code, _ in errors}
-    known = {code for name, code in DOCSTRING_FAILURES_TO_FIX if name == path}
     report = "\n".join(f"{path} {code}: {message}" for code, message in errors)
-    fixed = sorted(known - codes)
-    assert not fixed, f"{path} passes {fixed} now: delete them from DOCSTRING_FAILURES_TO_FIX"
-    if codes - known:
-        pytest.fail(f"numpydoc validation failed:\n{report}", pytrace=False)
-    if known:
-        pytest.xfail(f"listed in DOCSTRING_FAILURES_TO_FIX:\n{report}")
-
-
-def test_listed_failures_name_public_objects():
-    """Every entry of the to-fix list names a validated object and a numpydoc check."""
-    unknown = {name for name, _ in DOCSTRING_FAILURES_TO_FIX} - PUBLIC_NAMES.keys()
-    assert not unknown
-    codes = {code for _, code in DOCSTRING_FAILURES_TO_FIX}
-    assert codes <= set(numpydoc_validation.ERROR_MSGS)
+    assert not errors, f"numpydoc validation failed:\n{report}"
 
 
 def test_every_public_class_and_function_is_validated():
