@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from numpy.testing import assert_array_equal
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import Ridge
 from sklearn.preprocessing import StandardScaler
@@ -28,6 +29,7 @@ from sk_seqembed import (  # noqa: E402
     ValueEmbedder,
     make_sequence_embedder,
 )
+from sk_seqembed.base import PartitionedMixin, Reduction, add  # noqa: E402
 from sk_seqembed.dask import DaskEmbedder, _order_statistics  # noqa: E402
 from sk_seqembed.datasets import make_event_log  # noqa: E402
 
@@ -481,3 +483,57 @@ def test_invalid_parameters_are_refused_before_any_pass(client, events):
     X, _ = events
     with pytest.raises(ValueError, match="'embedding_dim' parameter of ValueEmbedder"):
         DaskEmbedder(ValueEmbedder(0)).fit(_dask(X[["item"]]))
+
+
+class RunningTotal(PartitionedMixin, TransformerMixin, BaseEstimator):
+    """A user's own contract estimator: centres a column on its fitted mean and adds the
+    running total of the earlier rows (which needs the rows of earlier partitions)."""
+
+    def fit(self, X, y=None):
+        return self._fit_in_memory(self._check_fit_input(X), y)
+
+    def _fit_steps(self, X):
+        def chunk(X, y):
+            return [np.asarray(X, dtype=float).sum(axis=0), len(X)]
+
+        total, n_rows = yield Reduction(chunk, add)
+        self.mean_ = total / n_rows
+
+    def transform(self, X):
+        return self._transform_placed(X)
+
+    def _transform(self, X, context):
+        values = np.asarray(X, dtype=float)
+        before = np.zeros(values.shape[1]) if context is None else context
+        earlier = np.cumsum(values, axis=0) - values + before
+        return np.hstack([values - self.mean_, earlier])
+
+    def _needs_context(self):
+        return True
+
+    def _context_statistics(self, X):
+        return np.asarray(X, dtype=float).sum(axis=0)
+
+    def _contexts(self, statistics):
+        totals = np.cumsum([np.zeros_like(statistics[0]), *statistics], axis=0)
+        return list(totals[:-1])
+
+    def get_feature_names_out(self, input_features=None):
+        names = [str(name) for name in self.feature_names_in_]
+        return np.asarray([f"{n}_centred" for n in names] + [f"{n}_before" for n in names])
+
+
+def test_a_users_own_contract_estimator(client):
+    """Any PartitionedMixin estimator fits by reductions and transforms with its context,
+    alone and as a ColumnTransformer part beside an embedder, exactly as in pandas."""
+    X = X_EVENTS[["step", "sequence_id"]].astype({"step": float})
+    expected_total = np.cumsum(X["step"].to_numpy()) - X["step"].to_numpy()
+    alone = DaskEmbedder(RunningTotal()).fit(_dask(X[["step"]]))
+    assert alone.estimator_.mean_[0] == pytest.approx(X["step"].mean())
+    got = alone.transform(_dask(X[["step"]])).compute().to_numpy()
+    assert_allclose(got[:, 1], expected_total)
+    assert_allclose(got[:, 0], X["step"] - X["step"].mean())
+    recipe = ColumnTransformer(
+        [("own", RunningTotal(), ["step"]), ("position", PositionEmbedder(4), ["sequence_id"])]
+    )
+    _assert_same_as_pandas(recipe, list(X.columns), X)
