@@ -8,6 +8,7 @@ adds up with the others (``EmbeddingSum``).
 
 from ._compose import make_sequence_embedder
 from ._embedding_sum import EmbeddingSum
+from ._observe import observe
 from ._position import PositionEmbedder
 from ._temporal import TemporalEmbedder
 from ._value import ValueEmbedder
@@ -21,4 +22,5 @@ __all__ = [
     "ValueEmbedder",
     "__version__",
     "make_sequence_embedder",
+    "observe",
 ]

@@ -85,7 +85,7 @@ class ColumnParts(PartitionedMixin):
         resolving = clone(self.column_transformer).set_params(
             **{name: _StandIn() for name in parts}
         )
-        resolving.set_output(transform="default").fit(X.iloc[:0])
+        resolving.set_output(transform="default").fit(X[:0])
         return [
             (name, parts[name], stand_in.columns_)
             for name, stand_in, _ in resolving.transformers_

@@ -227,7 +227,7 @@ class EmbeddingSum(RefuseBoolCounts, PartitionedMixin, TransformerMixin, _BaseCo
                     "estimator inside one) that has the parameter, but a part's width "
                     "need not equal its embedding_dim (for example "
                     "TemporalEmbedder(combine='concat') outputs embedding_dim columns per "
-                    "field, PositionEmbedder(method='scalar') 4 columns): choose parts "
+                    "field, PositionEmbedder(method='scalar') 1 column): choose parts "
                     "whose width follows embedding_dim."
                 )
             raise ValueError(

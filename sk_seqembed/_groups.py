@@ -213,16 +213,22 @@ def group_table(X, columns):
     keys : DataFrame
         One row per group, in code order.
     """
+    frame = key_frame(X, columns)
+    codes = frame.groupby(list(frame.columns), sort=False).ngroup().to_numpy(np.int64)
+    _, firsts = np.unique(codes, return_index=True)
+    return codes, frame.iloc[firsts].reset_index(drop=True)
+
+
+def key_frame(X, columns):
+    """The key ``columns`` of every row of ``X`` as comparable values (see
+    :func:`group_table`): a DataFrame of ``missing{j}`` flags and ``key{j}`` values."""
     frame = {}
     for j in columns:
         column = _columns.read_column(X, j, arrow_strings=True)
         _columns.check_kind(column, _KEY_KINDS, what="group columns")
         frame[f"missing{j}"] = column.missing
         frame[f"key{j}"] = _comparable_values(column)
-    frame = pd.DataFrame(frame)
-    codes = frame.groupby(list(frame.columns), sort=False).ngroup().to_numpy(np.int64)
-    _, firsts = np.unique(codes, return_index=True)
-    return codes, frame.iloc[firsts].reset_index(drop=True)
+    return pd.DataFrame(frame)
 
 
 def _comparable_values(column):

@@ -1,5 +1,6 @@
 """PositionEmbedder: where a row sits in its sequence, as features."""
 
+from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
@@ -8,11 +9,16 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from . import _columns, _partitioned, _position_methods, _position_sources
+from . import _sequence_state as _state
 from ._params import RefuseBoolCounts
 
 
 class PositionEmbedder(
-    RefuseBoolCounts, _partitioned.PartitionedMixin, TransformerMixin, BaseEstimator
+    RefuseBoolCounts,
+    _state.SequenceStateMixin,
+    _partitioned.PartitionedMixin,
+    TransformerMixin,
+    BaseEstimator,
 ):
     """Encode each row's position in its sequence: sinusoidal, random, scalar or decay.
 
@@ -31,8 +37,9 @@ class PositionEmbedder(
           for odd ``d`` the last feature is a sine. Defined for every position.
         - ``"random"``: a seeded Gaussian table (variance ``1/d``) with one row per
           position up to ``max_position``; larger positions follow ``beyond_max``.
-        - ``"scalar"``: position, reverse position, group length and
-          ``fraction = position / (length - 1)`` (0 for single rows), for tree models.
+        - ``"scalar"``: the position as a number, for tree models; with
+          ``look_ahead=True`` also the reverse position, the group length and
+          ``fraction = position / (length - 1)`` (0 for single rows).
         - ``"decay"``: multi-scale recency ``exp(-p / s_k)`` for ``d`` scales
           ``s_k = max_scale**((k+1)/d)``, geometrically spaced like ALiBi's slopes.
     positions : {"within_group", "global", "from_column"}, default="within_group"
@@ -41,13 +48,30 @@ class PositionEmbedder(
           row's position is the number of earlier rows of its group. Rows with a
           missing key form one group (NaN and null alike, unlike pandas' ``dropna=False``
           on arrow floats, which keeps them apart).
-        - ``"global"``: the row's index 0..n-1 in the frame; column values are ignored.
+        - ``"global"``: the row's index in the table (the rows fit saw come first);
+          column values are ignored.
         - ``"from_column"``: every received column holds non-negative integer
           positions (whole-number floats accepted); each gets its own features.
     reverse : bool, default=False
         Count from the end instead: the distance to the group's last row (for
-        ``from_column``, to the column's largest position). ``"scalar"`` always gives
-        both.
+        ``from_column``, to the column's largest position). Looks ahead: needs
+        ``look_ahead=True``.
+    look_ahead : bool, default=False
+        Allow features that use the later rows of a sequence: ``reverse`` and the
+        reverse position, group length and fraction of ``"scalar"``. They tell the
+        model how many events a sequence will still have, which is unknown when the
+        next event is predicted; use them only when every sequence is complete when
+        it is transformed (a timetable known in advance, sessions scored after they
+        end). The lengths count the fitted history too.
+    history : {"continue", "ignore"}, default="continue"
+        ``"continue"``: ``fit`` keeps each group's row count (the row count for
+        ``global``), and ``transform`` places the rows of known groups after it:
+        ``fit(X[:k]).transform(X[k:])`` equals ``fit_transform(X)[k:]``, and unknown
+        groups start at 0. ``"ignore"``: every transform counts within its own frame
+        (for frames that each hold whole sequences).
+    max_state_bytes : int, default=2**30
+        Memory budget of the kept history (1 GiB): ``fit`` raises a ``MemoryError``
+        beyond it. None removes the budget.
     base : float, default=10000.0
         ``sinusoidal``: the wavelength base.
     max_scale : float, default=256.0
@@ -79,6 +103,14 @@ class PositionEmbedder(
         ``max_position`` is given).
     table_ : ndarray of shape (max_position + 2, embedding_dim)
         ``random``: one row per position, then a zero row.
+    history_ : tuple, int, list or None
+        With ``history="continue"``: what transform continues from. Per group, its
+        key and row count (``within_group``); the row count (``global``); each
+        column's largest position plus one (``from_column`` with ``look_ahead``).
+        None when not kept.
+    replay_ : tuple or None
+        The fit input's fingerprint (row count and two sums of row hashes), to
+        recognise it when it is transformed again.
 
     See Also
     --------
@@ -86,15 +118,29 @@ class PositionEmbedder(
 
     Notes
     -----
-    Positions are always computed on the frame passed to ``transform``: transforming a
-    subset of rows, or the same rows in another order, gives other positions. This is
-    what a position means, so sklearn's sample-order and subset invariance checks do not
-    apply. Transform a whole sequence (or several whole sequences) at once.
+    The as-of rule. A row's position counts the earlier rows of its group: those fit
+    (and ``partial_fit``) saw, then the earlier rows of the frame given to
+    ``transform``. So ``fit`` on the past and ``transform`` of the next events continue
+    every known sequence, one event transformed alone right after the history gets the
+    position it has in the whole table, and appending later rows never changes an
+    earlier row's features. Rows are read in frame order: transforming a subset of
+    rows, or the same rows in another order, gives other positions (sklearn's
+    sample-order and subset invariance checks do not apply).
 
-    Output dtype is ``dtype``; the output has ``embedding_dim`` columns (four for
-    ``scalar``) per position source: one for ``within_group`` and ``global``, one per
-    column for ``from_column``. Sinusoids are exact to about 1e-10 at positions near a
-    million (float64).
+    Replays. Transforming again the rows fit saw (the same values in the same
+    number of rows: ``Pipeline.score`` on training data) gives them their positions in
+    fit, so ``fit_transform`` equals ``fit().transform()``. Any other frame is placed
+    after the history, even one that looks exactly like a ``partial_fit`` batch (the
+    next event of a serving loop often does). Rows older than the fitted ones
+    (``KFold`` folds that interleave in time, a part of the training rows) are
+    therefore counted after them, as if they came later, since positions have no
+    clock. Split sequences in time (``TimeSeriesSplit``), by group
+    (``GroupKFold``), or set ``history="ignore"``.
+
+    Output dtype is ``dtype``; the output has ``embedding_dim`` columns (one for
+    ``scalar``, four with ``look_ahead``) per position source: one for
+    ``within_group`` and ``global``, one per column for ``from_column``. Sinusoids are
+    exact to about 1e-10 at positions near a million (float64).
 
     Examples
     --------
@@ -102,7 +148,12 @@ class PositionEmbedder(
     >>> from sk_seqembed import PositionEmbedder
     >>> X = pd.DataFrame({"session": ["a", "a", "b", "a", "b"]})
     >>> embedder = PositionEmbedder(method="scalar").fit(X)
-    >>> embedder.transform(X)
+    >>> embedder.transform(X).ravel().tolist()
+    [0.0, 1.0, 0.0, 2.0, 1.0]
+    >>> later = pd.DataFrame({"session": ["b", "c", "a"]})
+    >>> embedder.transform(later).ravel().tolist()  # continues b and a; c is new
+    [2.0, 0.0, 3.0]
+    >>> PositionEmbedder(method="scalar", look_ahead=True).fit_transform(X)
     array([[0. , 2. , 3. , 0. ],
            [1. , 1. , 3. , 0.5],
            [0. , 1. , 2. , 0. ],
@@ -117,6 +168,8 @@ class PositionEmbedder(
         "method": [StrOptions(set(_position_methods.METHODS))],
         "positions": [StrOptions(set(_position_sources.SOURCES))],
         "reverse": ["boolean"],
+        "look_ahead": ["boolean"],
+        **_state.PARAMETER_CONSTRAINTS,
         "base": [Interval(Real, 1, None, closed="neither")],
         "max_scale": [Interval(Real, 1, None, closed="neither")],
         "max_position": [Interval(Integral, 0, None, closed="left"), None],
@@ -137,6 +190,9 @@ class PositionEmbedder(
         method="sinusoidal",
         positions="within_group",
         reverse=False,
+        look_ahead=False,
+        history="continue",
+        max_state_bytes=2**30,
         base=10000.0,
         max_scale=256.0,
         max_position=None,
@@ -150,6 +206,9 @@ class PositionEmbedder(
         self.method = method
         self.positions = positions
         self.reverse = reverse
+        self.look_ahead = look_ahead
+        self.history = history
+        self.max_state_bytes = max_state_bytes
         self.base = base
         self.max_scale = max_scale
         self.max_position = max_position
@@ -190,50 +249,114 @@ class PositionEmbedder(
 
     # --- the partitioned contract (see ``_partitioned``) ----------------------------
 
+    def partial_fit(self, X, y=None):
+        """Advance the history with rows that follow those seen so far.
+
+        The first call fits. Later calls only add ``X``'s rows to ``history_`` (what
+        else fit learned, such as the ``random`` table, stays), so transforming the
+        next rows continues from them, as after fitting on all rows at once.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+            The columns seen in fit, rows in order after those already seen.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : PositionEmbedder
+            The embedder with its history advanced.
+        """
+        if not hasattr(self, "history_"):
+            return self.fit(X, y)
+        X = _columns.check_input(self, X, reset=False)
+        self._partial_fit_history(X)
+        return self
+
     def _fit_steps(self, X):
-        """One reduction: every chunk's statistic, for the largest position."""
+        """One reduction: every chunk's statistic (and fingerprint), for the largest
+        position and the history."""
+        if self.reverse and not self.look_ahead:
+            raise ValueError(
+                "reverse=True counts from the end of each sequence, which looks ahead: "
+                "the number of events still to come is unknown when the next one is "
+                "predicted. Set look_ahead=True if every sequence is complete when it "
+                "is transformed."
+            )
         source = self._source()
-        statistics = yield _partitioned.Reduction(
-            source.fit_statistics, _partitioned.concatenate
+        remembers = self._remembers()
+        states = yield _partitioned.Reduction(
+            partial(_fit_chunk, source, self if remembers else None),
+            _partitioned.concatenate,
         )
-        self.max_position_ = source.largest_position(statistics)
+        self.max_position_ = source.largest_position([statistic for statistic, _ in states])
         table = self._method().draw_table(self.max_position_)
         if table is not None:
             self.table_ = table
+        self.history_ = self.replay_ = None
+        if remembers:
+            self._set_history(states)
+
+    # --- the sequence state (see ``_sequence_state``) -------------------------------
+
+    def _keeps_history(self):
+        return self._source().needs_context(self._method().needs_length())
+
+    def _history_statistic(self, X):
+        return self._source().statistics(X)
+
+    def _merge_history(self, statistics):
+        return self._source().merge(statistics)
+
+    def _replay_columns(self):
+        return range(self.n_features_in_)
+
+    def _state_bytes(self, history):
+        return self._source().state_bytes(history)
 
     def _needs_context(self):
         return self._source().needs_context(self._method().needs_length())
 
     def _context_statistics(self, X):
         """What positions in chunk ``X`` depend on outside it: its groups and their
-        sizes, its row count, or its largest position per column (checked)."""
+        sizes, its row count, or its largest position per column (checked); with the
+        chunk's fingerprint when a history is kept."""
+        if self._remembers():
+            return self._chunk_state(X)
         return self._source().statistics(X)
 
     def _contexts(self, statistics):
-        """Per chunk, what its positions need from the others: (rows of each of its
-        groups in earlier chunks, each group's size), (its first row's index, the row
-        count), or each column's largest position plus one."""
-        return self._source().contexts(statistics)
+        """Per chunk, what its positions need from the history and the other chunks:
+        (rows of each of its groups before it, each group's size), (its first row's
+        index, the row count), or each column's largest position plus one."""
+        placed, n_history = self._placed_statistics(statistics)
+        return self._source().contexts(placed)[n_history:]
 
     def transform(self, X):
-        """Position features of every row of ``X``, computed on ``X`` itself.
+        """Position features of every row of ``X``, placed after the fitted history.
 
         Parameters
         ----------
         X : DataFrame or array-like of shape (n_samples, n_features)
             Group-key columns (or position columns), as described by ``positions``:
-            the columns seen in fit. Positions are those of the rows of ``X``.
+            the columns seen in fit. Rows of known groups continue from the history
+            (unless ``X`` is the last fitted batch again); see Notes.
 
         Returns
         -------
         X_out : ndarray of shape (n_samples, n_features_out)
-            ``embedding_dim`` features (four for ``scalar``) per position source, of
-            dtype ``dtype``.
+            ``embedding_dim`` features (one for ``scalar``, four with ``look_ahead``)
+            per position source, of dtype ``dtype``.
         """
         return self._transform_placed(X)
 
     def _transform(self, X, context):
         source, method = self._source(), self._method()
+        if context is None and self._remembers():
+            history = self._history_of_frame(X)
+            if history is not None:
+                context = source.contexts([history, source.statistics(X)])[1]
         placed = source.positions(X, context, method.needs_length())
         width = method.width()
         out = np.empty((X.shape[0], width * len(placed)), dtype=self.dtype)
@@ -283,3 +406,10 @@ class PositionEmbedder(
         tags.input_tags.positive_only = values_are_positions
         tags.transformer_tags.preserves_dtype = [np.dtype(self.dtype).name]
         return tags
+
+
+def _fit_chunk(source, remembering, X, y=None):
+    """One chunk's position statistic, and its fingerprint when a history is kept."""
+    if remembering is None:
+        return [(source.statistics(X), None)]
+    return [remembering._chunk_state(X)]

@@ -168,19 +168,25 @@ class _Random(_Method):
 
 
 class _Scalar(_Method):
-    """Position, reverse position, length and fraction, for tree models."""
+    """Position, for tree models; with ``look_ahead``, also reverse position, length
+    and fraction."""
+
+    def _features(self):
+        return SCALAR_FEATURES if self.estimator.look_ahead else SCALAR_FEATURES[:1]
 
     def width(self):
-        return len(SCALAR_FEATURES)
+        return len(self._features())
 
     def needs_length(self):
-        return True
+        return self.estimator.look_ahead
 
     def suffixes(self):
-        return list(SCALAR_FEATURES)
+        return list(self._features())
 
     def encode(self, position, length, out, source, *, from_zero):
         out[:, 0] = position
+        if not self.estimator.look_ahead:
+            return
         out[:, 1] = length - 1 - position
         out[:, 2] = length
         np.divide(position, length - 1, out=out[:, 3], where=length > 1)

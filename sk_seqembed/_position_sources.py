@@ -11,7 +11,7 @@ Adding a source is one class here plus one entry in :data:`SOURCES`.
 import numpy as np
 import pandas as pd
 
-from . import _columns, _groups
+from . import _columns, _groups, _sequence_state
 
 # Positions from a column stay below this: float64 holds every integer up to it.
 MAX_POSITION = 2**53
@@ -52,6 +52,14 @@ class _Source:
         """One context per chunk, from every chunk's statistic in order."""
         raise NotImplementedError
 
+    def merge(self, statistics):
+        """One statistic for several chunks in order (the fitted history)."""
+        raise NotImplementedError
+
+    def state_bytes(self, history):
+        """The memory a merged statistic takes."""
+        return 8
+
     def positions(self, X, context, with_length):
         """``(position, length)`` pairs, one per output block; ``length`` may be None
         when ``with_length`` is False. ``context`` None: ``X`` is the whole table."""
@@ -77,6 +85,13 @@ class _WithinGroup(_Source):
         _, codes = _groups.across_chunks(statistics)
         sizes = np.bincount(codes, weights=np.concatenate([n for _, n in statistics]))
         return int(sizes.max(initial=1)) - 1
+
+    def merge(self, statistics):
+        return _sequence_state.merge_counts(statistics)
+
+    def state_bytes(self, history):
+        keys, counts = history
+        return _sequence_state.keys_bytes(keys) + counts.nbytes
 
     def contexts(self, statistics):
         """Per chunk: the rows each of its groups has in earlier chunks, and each of
@@ -126,6 +141,9 @@ class _Global(_Source):
     def largest_position(self, statistics):
         return max(sum(statistics) - 1, 0)
 
+    def merge(self, statistics):
+        return int(sum(statistics))
+
     def contexts(self, statistics):
         """Per chunk: its first row's index and the table's row count."""
         starts = np.cumsum([0] + statistics)
@@ -165,6 +183,12 @@ class _FromColumn(_Source):
 
     def largest_position(self, statistics):
         return max(max(max(chunk) for chunk in statistics) - 1, 0)
+
+    def merge(self, statistics):
+        return [int(length) for length in np.max(statistics, axis=0)]
+
+    def state_bytes(self, history):
+        return 8 * len(history)
 
     def contexts(self, statistics):
         """For every chunk: each column's largest position plus one, over all chunks."""

@@ -70,6 +70,26 @@ def histories(statistics, n_columns):
     ]
 
 
+def merge_histories(statistics, n_columns):
+    """One ``(keys, per-column bounds)`` statistic for several chunks in order: each
+    group's first and last present instant over all of them (the fitted history)."""
+    _, codes = _groups.across_chunks(statistics)
+    keys = pd.concat([keys for keys, _ in statistics], ignore_index=True)
+    _, firsts = np.unique(codes, return_index=True)
+    columns = []
+    for c in range(n_columns):
+        first = pd.Series(np.concatenate([chunk[c][0] for _, chunk in statistics]))
+        last = pd.Series(np.concatenate([chunk[c][1] for _, chunk in statistics]))
+        # first() and last() skip NaN: a group's present instants only.
+        columns.append(
+            (
+                first.groupby(codes).first().to_numpy(np.float64),
+                last.groupby(codes).last().to_numpy(np.float64),
+            )
+        )
+    return keys.iloc[firsts].reset_index(drop=True), columns
+
+
 def recency(groups, instants, missing, history=None):
     """Signed log1p seconds since the group's previous event and its first one.
 

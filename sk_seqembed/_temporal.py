@@ -1,5 +1,6 @@
 """TemporalEmbedder: datetime columns to calendar-exact, wrap-aware features."""
 
+from functools import partial
 from numbers import Integral
 
 import numpy as np
@@ -10,6 +11,7 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from . import _calendar, _columns, _groups, _holidays, _recency
+from . import _sequence_state as _state
 from . import _temporal_encodings as encodings
 from . import _temporal_layout as layout
 from ._params import RefuseBoolCounts
@@ -30,7 +32,13 @@ CYCLIC_FIELDS = (
 _AUTO_CANDIDATES = ("month", "weekday", "day", "dayofyear", "hour", "minute", "second")
 
 
-class TemporalEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEstimator):
+class TemporalEmbedder(
+    RefuseBoolCounts,
+    _state.SequenceStateMixin,
+    PartitionedMixin,
+    TransformerMixin,
+    BaseEstimator,
+):
     """Encode datetime columns as calendar fields that wrap where their cycles do.
 
     Every received column (except ``group_columns``) is a datetime column: pandas
@@ -88,7 +96,15 @@ class TemporalEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, Bas
         Key columns of event sequences (not encoded themselves). When given, each
         datetime column adds the time since the previous event of its group and since
         the group's first event, in seconds, as ``sign(x) * log1p(|x|)``; rows are read
-        in order within each group.
+        in order within each group, after the ones fit saw (see ``history``).
+    history : {"continue", "ignore"}, default="continue"
+        With ``group_columns``: ``"continue"`` keeps each group's first and last
+        instant from fit, and ``transform`` counts recency from them, so
+        ``fit(X[:k]).transform(X[k:])`` equals ``fit_transform(X)[k:]``; unknown
+        groups start fresh. ``"ignore"``: every transform counts within its own frame.
+    max_state_bytes : int, default=2**30
+        Memory budget of the kept history (1 GiB): ``fit`` raises a ``MemoryError``
+        beyond it. None removes the budget.
     handle_missing : {"zeros", "nan", "error"}, default="zeros"
         Features of missing datetimes (NaT, None, polars null): zeros, NaN, or an error.
     missing_indicator : bool, default=False
@@ -142,6 +158,14 @@ class TemporalEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, Bas
       integer value, as Informer and GluonTS do: 10:00 and 10:59 share an hour.
     - Missing datetimes follow ``handle_missing``; elapsed-time and recency features
       of a missing row follow it too.
+    - The as-of rule: a row's recency depends on that row and the earlier rows of its
+      group only, those fit (and ``partial_fit``) saw first. Transforming again the
+      rows fit saw (``Pipeline.score`` on training rows) gives them the features they
+      had there, as ``fit_transform`` does. Rows older than their group's last
+      fitted instant (``KFold`` folds that interleave in time) are counted after the
+      fitted rows, so their time since the previous event is negative: split in time
+      (``TimeSeriesSplit``) or by group (``GroupKFold``), or set
+      ``history="ignore"``. Calendar features never depend on other rows.
     - Output dtype is ``dtype``. ``year`` and ``trend`` are plain numbers: scale them
       for linear models. The array is column-major (Fortran order): each feature is
       contiguous, the layout pandas uses for a DataFrame's columns and the fastest to
@@ -179,6 +203,7 @@ class TemporalEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, Bas
         ],
         "n_threads": [Interval(Integral, 1, None, closed="left"), None],
         "random_state": ["random_state"],
+        **_state.PARAMETER_CONSTRAINTS,
     }
 
     def __init__(
@@ -193,6 +218,8 @@ class TemporalEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, Bas
         periods=None,
         holidays=None,
         group_columns=None,
+        history="continue",
+        max_state_bytes=2**30,
         handle_missing="zeros",
         missing_indicator=False,
         epoch_unit=None,
@@ -209,6 +236,8 @@ class TemporalEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, Bas
         self.periods = periods
         self.holidays = holidays
         self.group_columns = group_columns
+        self.history = history
+        self.max_state_bytes = max_state_bytes
         self.handle_missing = handle_missing
         self.missing_indicator = missing_indicator
         self.epoch_unit = epoch_unit
@@ -262,7 +291,13 @@ class TemporalEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, Bas
             )
         self.period_seconds_ = self._check_periods()
         self._check_holidays()
-        statistics = yield Reduction(self._chunk_statistics, _merge_statistics)
+        remembers = self._remembers()
+        statistics, states = yield Reduction(
+            partial(_fit_chunk, self, remembers), _merge_fit_chunks
+        )
+        self.history_ = self.replay_ = None
+        if remembers:
+            self._set_history(states)
         rng = check_random_state(self.random_state)
         method = self._method()
         self.timezones_, self.fields_, self.origins_, self.tables_ = [], [], [], []
@@ -314,17 +349,66 @@ class TemporalEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, Bas
 
     def _context_statistics(self, X):
         """The chunk's group keys and, per datetime column, each group's first and last
-        present instant (``_recency.chunk_bounds``), for recency across chunks."""
+        present instant (``_recency.chunk_bounds``), for recency across chunks; with
+        the chunk's fingerprint when a history is kept."""
+        if self._remembers():
+            return self._chunk_state(X)
+        return self._history_statistic(X)
+
+    def _contexts(self, statistics):
+        """Per chunk, per datetime column, what came before it (``_recency.History``),
+        the fitted history first."""
+        placed, n_history = self._placed_statistics(statistics)
+        return _recency.histories(placed, self.datetime_columns_.size)[n_history:]
+
+    # --- the sequence state (see ``_sequence_state``) -------------------------------
+
+    def partial_fit(self, X, y=None):
+        """Advance the recency history with rows that follow those seen so far.
+
+        The first call fits. Later calls only add ``X``'s rows to ``history_`` (zones,
+        fields, origins and tables stay), so transforming the next rows continues from
+        them, as after fitting on all rows at once.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+            The columns seen in fit, rows in order after those already seen.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : TemporalEmbedder
+            The embedder with its history advanced.
+        """
+        if not hasattr(self, "history_"):
+            return self.fit(X, y)
+        X = _columns.check_input(self, X, reset=False)
+        self._partial_fit_history(X)
+        return self
+
+    def _keeps_history(self):
+        return bool(self.group_columns_.size)
+
+    def _history_statistic(self, X):
         codes, keys = _groups.group_table(X, self.group_columns_)
         columns = []
-        for c in range(self.datetime_columns_.size):
-            instants, _, missing = self._local_values(X, c)
+        for j in self.datetime_columns_:
+            instants, _, missing = self._read(X, j)
             columns.append(_recency.chunk_bounds(codes, len(keys), instants, missing))
         return keys, columns
 
-    def _contexts(self, statistics):
-        """Per chunk, per datetime column, what came before it (``_recency.History``)."""
-        return _recency.histories(statistics, self.datetime_columns_.size)
+    def _merge_history(self, statistics):
+        return _recency.merge_histories(statistics, self.datetime_columns_.size)
+
+    def _replay_columns(self):
+        return range(self.n_features_in_)
+
+    def _state_bytes(self, history):
+        keys, columns = history
+        arrays = sum(first.nbytes + last.nbytes for first, last in columns)
+        return _state.keys_bytes(keys) + arrays
 
     def _check_holidays(self):
         """Refuse a country the ``holidays`` package does not know, at fit time."""
@@ -470,6 +554,11 @@ class TemporalEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, Bas
     def _transform(self, X, context):
         """``context``: per datetime column, the ``_recency.History`` of the groups of
         ``X``, a chunk of a larger table (see ``_contexts``); None: ``X`` is the table."""
+        if context is None and self._remembers():
+            history = self._history_of_frame(X)
+            if history is not None:
+                statistics = [history, self._history_statistic(X)]
+                context = _recency.histories(statistics, self.datetime_columns_.size)[1]
         layouts = self._layouts()
         width = sum(column_layout.width for column_layout in layouts)
         out = np.empty((X.shape[0], width), dtype=self.dtype, order="F")
@@ -581,3 +670,16 @@ def _merge_statistics(chunks):
             }
         )
     return merged
+
+
+def _fit_chunk(estimator, remembers, X, y=None):
+    """A chunk's fit statistics, and its history state when one is kept."""
+    states = [estimator._chunk_state(X)] if remembers else []
+    return estimator._chunk_statistics(X), states
+
+
+def _merge_fit_chunks(chunks):
+    return (
+        _merge_statistics([statistics for statistics, _ in chunks]),
+        [state for _, states in chunks for state in states],
+    )

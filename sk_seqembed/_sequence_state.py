@@ -1,0 +1,145 @@
+"""Fitted sequence state: what fit saw of each sequence, so that transform continues it.
+
+The as-of rule: a row's sequence features depend only on that row and the earlier rows
+of its group. Features that count earlier rows (positions within groups, row indices,
+recency) therefore need the rows ``fit`` saw. An estimator keeps, as ``history_``, the
+merge of its fit input's context statistics (``_partitioned``): per group its row
+count, or its first and last instants; O(number of groups). ``transform`` places its
+input after that history exactly as a dask partition is placed after the partitions
+before it: the history is chunk 0. ``partial_fit`` merges a new batch into it.
+
+Replays. Transforming again the rows ``fit`` saw, as ``fit_transform``,
+``Pipeline.score`` on the training rows or ``cross_validate(return_train_score=True)``
+do, must give those rows the features they had in fit, not place them after
+themselves. ``fit`` leaves a *fingerprint* of its input: the row count and two 64-bit
+sums of hashes of the rows' values (sums, so the fingerprints of chunks add up to the
+table's). A transform input with the same fingerprint is the training table again and
+gets its in-frame features. ``partial_fit`` batches leave none: in a serving loop, the
+next event often looks exactly like the last observed one (same group key), and it is
+a new event.
+"""
+
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from . import _groups
+
+# Two independent 64-bit row hashes (pandas' hash_key is 16 characters).
+_HASH_KEYS = ("sk_seqembed_rep1", "sk_seqembed_rep2")
+_MOD = 2**64
+
+PARAMETER_CONSTRAINTS = {
+    "history": [StrOptions({"continue", "ignore"})],
+    "max_state_bytes": [Interval(Integral, 1, None, closed="left"), None],
+}
+
+
+def fingerprint(X, columns):
+    """``(n_rows, sum1, sum2)``: the row count and two sums of row hashes of the key
+    ``columns`` of ``X`` (comparable across containers and chunkings)."""
+    n_rows = X.shape[0]
+    if n_rows == 0:
+        return (0, 0, 0)
+    frame = _groups.key_frame(X, columns)
+    sums = [
+        int(
+            pd.util.hash_pandas_object(frame, index=False, hash_key=key)
+            .to_numpy()
+            .sum(dtype=np.uint64)
+        )
+        for key in _HASH_KEYS
+    ]
+    return (n_rows, *sums)
+
+
+def add_fingerprints(fingerprints):
+    """The fingerprint of a table from those of its chunks."""
+    totals = [sum(parts) for parts in zip(*fingerprints, strict=True)]
+    return (totals[0], totals[1] % _MOD, totals[2] % _MOD)
+
+
+class SequenceStateMixin:
+    """Fitted history and replays for an estimator whose features continue sequences.
+
+    The estimator has the parameters ``history`` (``"continue"`` or ``"ignore"``) and
+    ``max_state_bytes``, and implements
+
+    - ``_keeps_history()``: whether its features need a history at all (with
+      ``history="continue"``);
+    - ``_history_statistic(X)``: one chunk's statistic (its ``_context_statistics``
+      without the fingerprint);
+    - ``_merge_history(statistics)``: one statistic of the same form for several chunks
+      in order, O(number of groups);
+    - ``_replay_columns()``: the input columns whose values identify a row;
+    - ``_state_bytes(history)``: the memory a history takes.
+    """
+
+    def _remembers(self):
+        return self.history == "continue" and self._keeps_history()
+
+    def _chunk_state(self, X):
+        """One chunk's history statistic and fingerprint."""
+        return self._history_statistic(X), fingerprint(X, self._replay_columns())
+
+    def _set_history(self, chunk_states, before=None):
+        """The history after a batch of chunks (``before``: the history it follows)."""
+        statistics = [statistic for statistic, _ in chunk_states]
+        if before is not None:
+            statistics = [before, *statistics]
+        history = self._merge_history(statistics)
+        n_bytes = self._state_bytes(history)
+        if self.max_state_bytes is not None and n_bytes > self.max_state_bytes:
+            raise MemoryError(
+                f"{type(self).__name__} would keep a sequence history of "
+                f"{n_bytes / 2**20:.1f} MiB, above max_state_bytes={self.max_state_bytes:,}. "
+                "Raise max_state_bytes, or set history='ignore' (every transform then "
+                "computes its features within its own frame)."
+            )
+        if before is None:
+            self.replay_ = add_fingerprints([fp for _, fp in chunk_states])
+        self.history_ = history
+
+    def _history_before(self, fingerprints):
+        """The history a table made of chunks with these fingerprints follows: none if
+        it is the fitted table again, else ``history_``."""
+        return None if add_fingerprints(fingerprints) == self.replay_ else self.history_
+
+    def _history_of_frame(self, X):
+        """The history the whole input ``X`` follows (fingerprinted only when it has
+        the fitted table's row count)."""
+        if X.shape[0] != self.replay_[0]:
+            return self.history_
+        return self._history_before([fingerprint(X, self._replay_columns())])
+
+    def _placed_statistics(self, statistics):
+        """Context statistics of chunks in order, with the history they follow as chunk
+        0 (absent for no history), and how many chunks were prepended."""
+        if not self._remembers():
+            return statistics, 0
+        history = self._history_before([fp for _, fp in statistics])
+        plain = [statistic for statistic, _ in statistics]
+        if history is None:
+            return plain, 0
+        return [history, *plain], 1
+
+    def _partial_fit_history(self, X):
+        """Advance the history with the checked batch ``X``."""
+        if self._remembers():
+            self._set_history([self._chunk_state(X)], before=self.history_)
+
+
+def merge_counts(statistics):
+    """Merge ``(keys, counts)`` statistics of chunks: one row per group, counts added."""
+    bounds, codes = _groups.across_chunks(statistics)
+    keys = pd.concat([keys for keys, _ in statistics], ignore_index=True)
+    counts = np.concatenate([n for _, n in statistics]).astype(np.int64)
+    _, firsts = np.unique(codes, return_index=True)
+    totals = np.bincount(codes, weights=counts, minlength=firsts.size).astype(np.int64)
+    return keys.iloc[firsts].reset_index(drop=True), totals
+
+
+def keys_bytes(keys):
+    return int(keys.memory_usage(index=False, deep=True).sum())
