@@ -204,7 +204,7 @@ def group_table(X, columns):
 
     Unlike :func:`group_codes`, the keys come back as a DataFrame whose rows compare equal
     across frames (missing keys as a flag beside a placeholder), so statistics of chunks
-    of one table (dask partitions) can be matched group by group.
+    of one table (dask partitions, a fitted history) can be matched group by group.
 
     Returns
     -------
@@ -213,10 +213,40 @@ def group_table(X, columns):
     keys : DataFrame
         One row per group, in code order.
     """
-    frame = key_frame(X, columns)
-    codes = frame.groupby(list(frame.columns), sort=False).ngroup().to_numpy(np.int64)
-    _, firsts = np.unique(codes, return_index=True)
-    return codes, frame.iloc[firsts].reset_index(drop=True)
+    columns = list(columns)
+    keys = [_columns.read_column(X, j, arrow_strings=True) for j in columns]
+    for key in keys:
+        _columns.check_kind(key, _KEY_KINDS, what="group columns")
+    # The fast codes of group_codes, renumbered by first appearance; only the first
+    # row of each group is turned into comparable values.
+    codes, firsts = _by_first_appearance(_combine([_key_codes(key) for key in keys]))
+    frame = {}
+    for j, key in zip(columns, keys, strict=True):
+        first = _take(key, firsts)
+        frame[f"missing{j}"] = first.missing
+        frame[f"key{j}"] = _comparable_values(first)
+    return codes, pd.DataFrame(frame)
+
+
+def _by_first_appearance(codes):
+    """Codes renumbered 0, 1, ... in order of first appearance, and each group's first
+    row. Codes are non-negative and at most a few times the row count (every
+    ``_key_codes`` path), so a table indexed by code replaces hashing."""
+    n_rows = codes.size
+    first = np.full(int(codes.max(initial=0)) + 1, n_rows, dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(n_rows, dtype=np.int64))
+    present = np.flatnonzero(first < n_rows)
+    present = present[np.argsort(first[present], kind="stable")]
+    rank = np.empty(first.size, dtype=np.int64)
+    rank[present] = np.arange(present.size)
+    return rank[codes], first[present]
+
+
+def positions_of_codes(codes, n_groups, n_threads=None):
+    """Each row's position among the rows of its group code (codes in ``0..n_groups``)."""
+    if codes.size == 0:
+        return np.zeros(0, np.int64)
+    return _counted_positions(codes, n_groups, n_threads, with_length=False)[0]
 
 
 def key_frame(X, columns):

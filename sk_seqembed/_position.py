@@ -353,11 +353,15 @@ class PositionEmbedder(
 
     def _transform(self, X, context):
         source, method = self._source(), self._method()
+        placed = None
         if context is None and self._remembers():
             history = self._history_of_frame(X)
             if history is not None:
-                context = source.contexts([history, source.statistics(X)])[1]
-        placed = source.positions(X, context, method.needs_length())
+                placed = source.continued(X, history, method.needs_length())
+                # A chunk placed after others goes position by position.
+                context = history
+        if placed is None:
+            placed = source.positions(X, context, method.needs_length())
         width = method.width()
         out = np.empty((X.shape[0], width * len(placed)), dtype=self.dtype)
         names = source.prefixes(_columns.output_prefixes(self))

@@ -69,6 +69,10 @@ class _Source:
         """One output name prefix per output block, from the input column names."""
         raise NotImplementedError
 
+    def continued(self, X, history, with_length):
+        """:meth:`positions` of the whole input ``X`` placed after a fitted history."""
+        return self.positions(X, self.contexts([history, self.statistics(X)])[1], with_length)
+
 
 class _WithinGroup(_Source):
     """The received columns are group keys; a position counts the group's earlier rows."""
@@ -106,26 +110,27 @@ class _WithinGroup(_Source):
         ]
 
     def positions(self, X, context, with_length):
-        position, length = _groups.positions_within_groups(
-            X,
-            self._columns(),
-            self.estimator.n_threads,
-            with_length=with_length and context is None,
-        )
-        start = self._start(X, context)
-        if start is not None:
-            earlier, length = start
-            position = position + earlier
-        return [(position, length)]
-
-    def _start(self, X, context):
-        """Per row, the rows of its group before ``X`` and the group's length; None when
-        ``X`` is the whole table (every group starts at 0 in ``X``)."""
         if context is None:
-            return None
-        codes, _ = _groups.group_table(X, self._columns())
+            position, length = _groups.positions_within_groups(
+                X, self._columns(), self.estimator.n_threads, with_length=with_length
+            )
+            return [(position, length)]
+        codes, keys = _groups.group_table(X, self._columns())
+        return [self._placed(codes, len(keys), context)]
+
+    def continued(self, X, history, with_length):
+        # One read of the keys for the statistic and the positions.
+        codes, keys = _groups.group_table(X, self._columns())
+        statistic = keys, np.bincount(codes, minlength=len(keys))
+        context = self.contexts([history, statistic])[1]
+        return [self._placed(codes, len(keys), context)]
+
+    def _placed(self, codes, n_groups, context):
+        """(position, length) of rows with group ``codes``, after the rows the
+        ``context`` says each group had before (where a chunk's positions start)."""
         earlier, sizes = context
-        return earlier[codes], sizes[codes]
+        position = _groups.positions_of_codes(codes, n_groups, self.estimator.n_threads)
+        return position + earlier[codes], sizes[codes]
 
     def prefixes(self, names):
         return ["_".join(names)]
