@@ -43,6 +43,8 @@ def make_sequence_embedder(
     value_embedder, position_embedder, temporal_embedder : estimator, default=None
         The transformer of each step; None uses ``ValueEmbedder()``,
         ``PositionEmbedder()`` and ``TemporalEmbedder()``. Any transformer works.
+        The defaults are causal: a row's features depend on that row and the earlier
+        rows of its group only, the rows fit saw first (the as-of rule).
     remainder : {"drop", "passthrough"} or estimator, default="drop"
         What becomes of the other columns, as in ColumnTransformer.
     n_jobs : int, default=None

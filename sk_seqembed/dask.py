@@ -92,6 +92,10 @@ class DaskEmbedder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     - Positions (``PositionEmbedder``) and recency (``TemporalEmbedder`` with
       ``group_columns``) are computed as on the whole table: a first pass over the
       key columns counts each group's rows (or finds its last instant) per partition.
+      ``fit`` keeps the fitted history from its partitions, as the pandas fit does, so
+      the transform of a later table continues every known group from it (the
+      fitted table itself, recognised by its fingerprint, gets its in-frame
+      features).
       The transform stays lazy; that pass runs when the result is computed. Each
       partition's context travels with it, so ``tail``, ``.partitions[k]`` or ``.loc``
       give the rows of the whole output.
