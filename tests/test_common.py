@@ -102,10 +102,12 @@ METHOD_VARIANTS = [
     ValueEmbedder(method="pretrained", vectors=KeyedVectorsLike(50, 6), embedding_dim=4),
     ValueEmbedder(min_frequency=2, shared_vocabulary=True, dtype="float32"),
     ValueEmbedder(handle_missing="error", handle_unknown="zeros"),
-    PositionEmbedder(method="random", reverse=True),
+    PositionEmbedder(method="random", reverse=True, look_ahead=True),
     PositionEmbedder(method="scalar", positions="global"),
+    PositionEmbedder(method="scalar", look_ahead=True),
     PositionEmbedder(method="decay", positions="from_column", dtype="float32"),
-    PositionEmbedder(5, positions="global", reverse=True),
+    PositionEmbedder(5, positions="global", reverse=True, look_ahead=True),
+    PositionEmbedder(3, history="ignore"),
     TemporalEmbedder(3, method="spline", epoch_unit="ms", trend=True, periods=["7D"]),
     TemporalEmbedder(
         method="fixed", epoch_unit="s", combine="sum", features=["second", "minute"]
@@ -137,12 +139,12 @@ EXPECTED_FAILED_CHECKS = {
     },
     "PositionEmbedder": {
         "check_methods_sample_order_invariance": (
-            "positions are computed on the frame passed to transform: reordering rows "
-            "reorders positions, by definition"
+            "a position counts the earlier rows of its group (after the fitted ones): "
+            "reordering rows reorders positions, by definition"
         ),
         "check_methods_subset_invariance": (
-            "positions are computed on the frame passed to transform: a subset of rows "
-            "has other positions, by definition"
+            "a position counts the earlier rows of its group (after the fitted ones): "
+            "a subset of rows has other positions, by definition"
         ),
     },
     ("ValueEmbedder", "target"): {
@@ -428,7 +430,7 @@ def test_fitting_zero_rows_raises_sklearns_message(backend, name):
         value(3, method="cooccurrence", group_columns="session"),
         position(3),
         position(3, method="random", random_state=0),
-        position(method="scalar", reverse=True),
+        position(method="scalar", reverse=True, look_ahead=True),
         position(3, method="decay", positions="global"),
         embedding_sum(),
     ],
@@ -457,8 +459,8 @@ def test_zero_columns_raise_sklearns_message(name):
 
 
 def test_a_single_row_is_enough(backend):
-    """One row: its token's vector, position 0 (sinusoid [0, 1, 0, 1], scalar
-    [0, 0, 1, 0], decay all ones), and their sum."""
+    """One row: its token's vector, position 0 (sinusoid [0, 1, 0, 1], scalar [0],
+    with look_ahead [0, 0, 1, 0], decay all ones), and their sum."""
     X = session_items(backend)[:1]
     tokens = value(3).fit(X)
     out = tokens.transform(X)
@@ -470,7 +472,9 @@ def test_a_single_row_is_enough(backend):
     )
     assert_array_equal(out, expected)
     assert_allclose(position(4).fit_transform(X), [[0.0, 1.0, 0.0, 1.0]])
-    assert_allclose(position(method="scalar").fit_transform(X), [[0.0, 0.0, 1.0, 0.0]])
+    assert_allclose(position(method="scalar").fit_transform(X), [[0.0]])
+    ahead = position(method="scalar", look_ahead=True).fit_transform(X)
+    assert_allclose(ahead, [[0.0, 0.0, 1.0, 0.0]])
     assert_allclose(position(3, method="decay").fit_transform(X), [[1.0, 1.0, 1.0]])
     item = value(2).fit(X[["item"]]).embedding_table().to_numpy()
     assert_allclose(embedding_sum().fit_transform(X), item + [[0.0, 1.0]])

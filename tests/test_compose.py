@@ -203,7 +203,8 @@ def test_nested_parameters_in_a_grid_search(event_log):
         search.best_estimator_[0].embedding_dim_
         == search.best_params_["embeddingsum__embedding_dim"]
     )
-    model = EmbeddingSum(sum_parts()).set_params(position=PositionEmbedder(4, reverse=True))
+    position = PositionEmbedder(4, reverse=True, look_ahead=True)
+    model = EmbeddingSum(sum_parts()).set_params(position=position)
     assert model.transformers[1][1].reverse
     assert model.transformers[1][2] == ["sequence_id"]
 

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import Ridge
 from sklearn.preprocessing import StandardScaler
@@ -129,16 +129,24 @@ CASES = {
         ["store", "region"],
     ),
     "position-random-reverse": (
-        PositionEmbedder(4, method="random", reverse=True, random_state=0),
+        PositionEmbedder(4, method="random", reverse=True, look_ahead=True, random_state=0),
         ["session_id"],
     ),
     "position-decay-global-reverse": (
-        PositionEmbedder(5, method="decay", positions="global", reverse=True),
+        PositionEmbedder(5, method="decay", positions="global", reverse=True, look_ahead=True),
         ["item"],
+    ),
+    "position-scalar-look-ahead-two-keys": (
+        PositionEmbedder(method="scalar", look_ahead=True),
+        ["store", "region"],
     ),
     "position-sinusoidal-global": (PositionEmbedder(7, positions="global"), ["item"]),
     "position-from-column-scalar": (
         PositionEmbedder(method="scalar", positions="from_column"),
+        ["step"],
+    ),
+    "position-from-column-scalar-look-ahead": (
+        PositionEmbedder(method="scalar", positions="from_column", look_ahead=True),
         ["step"],
     ),
     "temporal-cyclical-aware-recency": (
@@ -166,7 +174,7 @@ CASES = {
         ["item"],
     ),
     "position-sinusoidal-float32-reverse": (
-        PositionEmbedder(5, reverse=True, dtype="float32"),
+        PositionEmbedder(5, reverse=True, look_ahead=True, dtype="float32"),
         ["store"],
     ),
     "temporal-float32-sum": (
@@ -269,7 +277,8 @@ def test_cooccurrence_refuses_sequences_across_partitions(client, events):
 def test_positions_run_on_across_partitions(client):
     """A session whose rows sit in every partition counts on from partition to partition."""
     X = pd.DataFrame({"session": ["a", "b"] * 40})
-    embedder = DaskEmbedder(PositionEmbedder(method="scalar")).fit(_dask(X))
+    estimator = PositionEmbedder(method="scalar", look_ahead=True)
+    embedder = DaskEmbedder(estimator).fit(_dask(X))
     got = embedder.transform(_dask(X)).compute()
     assert_array_equal(got["session_position"], np.repeat(np.arange(40), 2))
     assert_array_equal(got["session_group_length"], np.full(80, 40))
@@ -483,6 +492,89 @@ def test_invalid_parameters_are_refused_before_any_pass(client, events):
     X, _ = events
     with pytest.raises(ValueError, match="'embedding_dim' parameter of ValueEmbedder"):
         DaskEmbedder(ValueEmbedder(0)).fit(_dask(X[["item"]]))
+
+
+# --- the fitted history: fit on earlier partitions, transform later ones ------------------
+
+
+AS_OF_CASES = {
+    "position-sinusoidal": (PositionEmbedder(6), ["session_id"]),
+    "position-scalar-two-keys-missing": (
+        PositionEmbedder(method="scalar"),
+        ["store", "region"],
+    ),
+    "position-random-max-position": (
+        PositionEmbedder(4, method="random", max_position=40, random_state=0),
+        ["session_id"],
+    ),
+    "position-decay-global": (
+        PositionEmbedder(3, method="decay", positions="global"),
+        ["item"],
+    ),
+    "position-scalar-look-ahead": (
+        PositionEmbedder(method="scalar", look_ahead=True),
+        ["session_id"],
+    ),
+    "position-from-column-look-ahead": (
+        PositionEmbedder(method="scalar", positions="from_column", look_ahead=True),
+        ["step"],
+    ),
+    "temporal-aware-recency": (
+        TemporalEmbedder(features=["hour"], group_columns="session_id"),
+        ["session_id", "local_time"],
+    ),
+    "temporal-naive-nat-recency-missing-keys": (
+        TemporalEmbedder(features=["hour"], group_columns=["store"]),
+        ["naive_time", "store"],
+    ),
+}
+
+
+def _assert_same_history(fitted, expected):
+    """The same history_ (group keys in the same order, counts or instants) and replay_."""
+    assert fitted.replay_ == expected.replay_
+    if not isinstance(expected.history_, tuple):
+        assert fitted.history_ == expected.history_
+        return
+    (keys, statistic), (expected_keys, expected_statistic) = fitted.history_, expected.history_
+    pd.testing.assert_frame_equal(keys, expected_keys)
+    assert_array_equal(
+        np.asarray(statistic, dtype=float), np.asarray(expected_statistic, dtype=float)
+    )
+
+
+@pytest.mark.parametrize("case", list(AS_OF_CASES))
+def test_fit_on_earlier_partitions_transform_later_ones(client, events, case):
+    """DaskEmbedder fitted on the first rows keeps the pandas fit's history; its
+    transform of the later rows (other partitions, groups split between them) continues
+    it as the pandas fit/transform does and equals the whole table's fit_transform; its
+    fit_transform equals pandas' fit_transform."""
+    estimator, columns = AS_OF_CASES[case]
+    X = events[0][columns]
+    k = len(X) * 5 // 8
+    first, later = X.iloc[:k], X.iloc[k:]
+    embedder = DaskEmbedder(clone(estimator)).fit(_dask(first))
+    pandas_fit = clone(estimator).fit(first)
+    _assert_same_history(embedder.estimator_, pandas_fit)
+    got = embedder.transform(_dask(later, npartitions=4)).compute().to_numpy(np.float64)
+    expected = pandas_fit.transform(later)
+    assert_array_equal(got, expected)
+    assert_allclose(got, clone(estimator).fit_transform(X)[k:], rtol=1e-12, atol=1e-12)
+    assert_array_equal(embedder.estimator_.transform(later), expected)
+    whole = DaskEmbedder(clone(estimator)).fit_transform(_dask(X)).compute()
+    assert_array_equal(whole.to_numpy(np.float64), clone(estimator).fit_transform(X))
+
+
+def test_positions_continue_the_fitted_counts_of_pandas_cumcount(client, events):
+    """The continuation's values themselves: positions of the later partitions are
+    pandas' cumcount over the whole table."""
+    X = events[0][["session_id"]]
+    k = len(X) // 2 + 7
+    embedder = DaskEmbedder(PositionEmbedder(method="scalar")).fit(_dask(X.iloc[:k]))
+    got = embedder.transform(_dask(X.iloc[k:], npartitions=3)).compute()
+    expected = X.groupby("session_id").cumcount().to_numpy()[k:]
+    assert_array_equal(got["session_id_position"], expected)
+    assert (expected > 0).any()
 
 
 class RunningTotal(PartitionedMixin, TransformerMixin, BaseEstimator):

@@ -57,14 +57,14 @@ def test_sinusoid_pairs_dimensions_unlike_the_seed_note():
 
 def test_reverse_counts_to_the_last_row_of_each_group():
     """reverse=True: distance to the group's last row (pandas' descending cumcount)."""
-    out = PositionEmbedder(6, reverse=True).fit_transform(INTERLEAVED)
+    out = PositionEmbedder(6, reverse=True, look_ahead=True).fit_transform(INTERLEAVED)
     reverse = INTERLEAVED.groupby("session").cumcount(ascending=False)
     assert_allclose(out, sinusoid_loop(reverse, 6), atol=1e-12)
 
 
 def test_scalar_features_match_pandas():
     """Position, reverse position, group size and fraction, from pandas' groupby."""
-    out = PositionEmbedder(method="scalar").fit_transform(INTERLEAVED)
+    out = PositionEmbedder(method="scalar", look_ahead=True).fit_transform(INTERLEAVED)
     groups = INTERLEAVED.groupby("session")
     position, reverse = groups.cumcount(), groups.cumcount(ascending=False)
     size = groups["session"].transform("size")
@@ -75,7 +75,7 @@ def test_scalar_features_match_pandas():
 def test_single_row_groups_and_missing_keys():
     """Single-row groups sit at 0 with fraction 0; missing keys form one group."""
     X = frame(g=pd.Series(["x", None, "y", np.nan, None], dtype=object))
-    out = PositionEmbedder(method="scalar").fit_transform(X)
+    out = PositionEmbedder(method="scalar", look_ahead=True).fit_transform(X)
     assert_allclose(out[:, 0], [0, 0, 0, 1, 2])
     assert_allclose(out[:, 2], [1, 3, 1, 3, 3])
     assert_allclose(out[[0, 2], 3], [0.0, 0.0])
@@ -88,7 +88,7 @@ def test_several_key_columns_make_one_group_per_combination():
         user=rng.choice(["u", "v", None], size=200),
         day=rng.choice([1.0, 2.0, np.nan], size=200),
     )
-    out = PositionEmbedder(method="scalar").fit_transform(X)
+    out = PositionEmbedder(method="scalar", look_ahead=True).fit_transform(X)
     groups = X.groupby(["user", "day"], dropna=False)
     assert_array_equal(out[:, 0], groups.cumcount())
     assert_array_equal(out[:, 2], groups["user"].transform("size"))
@@ -99,7 +99,8 @@ def test_several_key_columns_make_one_group_per_combination():
 def test_global_positions_match_formula_at_any_length(n_rows, reverse):
     """Global rows 0..n-1 (or n-1..0), also past the block size and across threads."""
     X = frame(anything=np.zeros(n_rows))
-    out = PositionEmbedder(9, positions="global", reverse=reverse).fit_transform(X)
+    embedder = PositionEmbedder(9, positions="global", reverse=reverse, look_ahead=reverse)
+    out = embedder.fit_transform(X)
     rows = np.unique(np.linspace(0, n_rows - 1, 50).astype(int))
     positions = n_rows - 1 - rows if reverse else rows
     assert_allclose(out[rows], sinusoid_loop(positions, 9), atol=1e-9)
@@ -126,7 +127,8 @@ def test_from_column_positions():
     assert_allclose(out[:, :4], sinusoid_loop([0, 3, 1], 4), atol=1e-12)
     assert_allclose(out[:, 4:], sinusoid_loop([2, 0, 5], 4), atol=1e-12)
     assert embedder.get_feature_names_out().tolist()[::4] == ["step_pos0", "hop_pos0"]
-    reverse = PositionEmbedder(4, positions="from_column", reverse=True).fit_transform(X)
+    reverse = PositionEmbedder(4, positions="from_column", reverse=True, look_ahead=True)
+    reverse = reverse.fit_transform(X)
     assert_allclose(reverse[:, :4], sinusoid_loop([3, 0, 2], 4), atol=1e-12)
 
 
@@ -168,7 +170,7 @@ def test_huge_positions_and_long_groups_stay_within_memory():
     expected = np.exp(-np.array(positions, float)[:, None] / 256.0 ** (np.arange(1, 4) / 3))
     assert_allclose(decay, expected, rtol=1e-12)
     long_group = frame(g=np.zeros(20_000, dtype=int))
-    out = PositionEmbedder(6, reverse=True).fit_transform(long_group)
+    out = PositionEmbedder(6, reverse=True, look_ahead=True).fit_transform(long_group)
     rows = [0, 1023, 1024, 19_999]
     assert_allclose(out[rows], sinusoid_loop([19_999 - r for r in rows], 6), atol=1e-10)
 
@@ -182,7 +184,7 @@ def test_groups_in_several_runs_match_pandas(run_length):
         rng.choice(pd.to_datetime(["2024-01-01", "2024-01-02"]), size=300), run_length
     )
     X = frame(key=pd.Series(keys, dtype=object), day=days)
-    out = PositionEmbedder(method="scalar").fit_transform(X)
+    out = PositionEmbedder(method="scalar", look_ahead=True).fit_transform(X)
     groups = X.groupby(["key", "day"], dropna=False)
     assert_array_equal(out[:, 0], groups.cumcount())
     assert_array_equal(out[:, 1], groups.cumcount(ascending=False))
@@ -210,8 +212,9 @@ def test_large_inputs_match_pandas_on_every_thread_count(keys):
 def test_random_table_and_beyond_max_policies():
     """A seeded table up to max_position; beyond it: clip, zeros or error."""
     train = frame(g=["a"] * 4)  # positions 0..3
-    test = frame(g=["a"] * 6)  # positions 0..5
-    embedder = PositionEmbedder(5, method="random", random_state=0).fit(train)
+    test = frame(g=["a"] * 6)  # positions 0..5, counted in its own frame
+    embedder = PositionEmbedder(5, method="random", history="ignore", random_state=0)
+    embedder.fit(train)
     assert embedder.max_position_ == 3 and embedder.table_.shape == (5, 5)
     assert embedder.table_[:-1].std() == pytest.approx(1 / math.sqrt(5), rel=0.5)
     out = embedder.transform(test)
@@ -235,6 +238,8 @@ def test_feature_names_and_set_output(backend):
     out = embedder.transform(X)
     assert out.columns.tolist() == ["user_day_pos0", "user_day_pos1"]
     scalar = PositionEmbedder(method="scalar", positions="global").fit(X)
+    assert scalar.get_feature_names_out().tolist() == ["row_position"]
+    scalar = PositionEmbedder(method="scalar", positions="global", look_ahead=True).fit(X)
     assert scalar.get_feature_names_out().tolist() == [
         "row_position",
         "row_reverse_position",
@@ -248,13 +253,25 @@ def test_feature_names_and_set_output(backend):
     assert isinstance(embedder.set_output(transform="polars").transform(X), pl.DataFrame)
 
 
-def test_positions_are_computed_on_the_transform_frame():
-    """Transforming a subset restarts positions: documented, not a bug."""
-    embedder = PositionEmbedder(method="scalar").fit(INTERLEAVED)
+def test_positions_are_computed_on_the_transform_frame_with_history_ignore():
+    """history='ignore': transforming a subset restarts positions in its own frame."""
+    embedder = PositionEmbedder(method="scalar", history="ignore").fit(INTERLEAVED)
     full = embedder.transform(INTERLEAVED)
     tail = embedder.transform(INTERLEAVED.iloc[4:])
     assert full[4:, 0].tolist() == [1, 2, 2, 3]
     assert tail[:, 0].tolist() == [0, 0, 1, 2]
+
+
+def test_a_later_frame_continues_the_fitted_groups():
+    """By default a frame after fit continues each group's count from the fitted rows
+    (a: 4 rows, b: 3, c: 1); the fitted table itself keeps its in-frame positions."""
+    embedder = PositionEmbedder(method="scalar").fit(INTERLEAVED)
+    assert embedder.transform(INTERLEAVED)[4:, 0].tolist() == [1, 2, 2, 3]
+    later = INTERLEAVED.iloc[4:]  # a, b, a, a
+    fitted = INTERLEAVED.groupby("session").size()
+    expected = fitted[later["session"]].to_numpy() + later.groupby("session").cumcount()
+    assert expected.tolist() == [4, 3, 5, 6]
+    assert_array_equal(embedder.transform(later)[:, 0], expected)
 
 
 @pytest.mark.parametrize("positions", ["within_group", "global"])
@@ -287,7 +304,7 @@ def test_input_frame_is_never_mutated(backend):
     X = backend.frame({"g": ["a", None, "a", "b"]})
     before = copy.deepcopy(backend.to_pandas(X))
     for method in ("sinusoidal", "random", "scalar", "decay"):
-        PositionEmbedder(3, method=method, reverse=True).fit(X).transform(X)
+        PositionEmbedder(3, method=method, reverse=True, look_ahead=True).fit(X).transform(X)
     assert_frame_equal(backend.to_pandas(X), before)
 
 
@@ -327,7 +344,8 @@ def test_property_positions_are_cumcounts_and_shape_is_kept(keys, dim, reverse):
     dtype = "Int64" if _ints(keys) else object
     X = pd.DataFrame({"k": pd.Series(keys, dtype=dtype, index=index)})
     before = X.copy()
-    embedder = PositionEmbedder(dim, reverse=reverse).set_output(transform="pandas")
+    embedder = PositionEmbedder(dim, reverse=reverse, look_ahead=reverse)
+    embedder.set_output(transform="pandas")
     out = embedder.fit_transform(X)
     assert out.shape == (len(keys), dim)
     assert out.index.equals(X.index)
@@ -427,7 +445,7 @@ def test_group_keys_of_every_kind_give_positions_written_out(case):
 def test_missing_keys_of_every_backend_form_one_group(backend):
     """NaN, pd.NA and polars nulls in key columns are one key value of their own."""
     X = backend.frame({"n": [1, None, 1, None, 2], "s": ["a", None, "a", None, "b"]})
-    out = position(method="scalar").fit_transform(X)
+    out = position(method="scalar", look_ahead=True).fit_transform(X)
     assert_array_equal(out[:, 0], [0, 0, 1, 1, 0])
     assert_array_equal(out[:, 2], [2, 2, 2, 2, 1])
 
@@ -466,7 +484,7 @@ def test_datetime_group_keys_match_pandas_groupby(backend):
         pd.to_datetime(["2024-01-01", "2024-01-02", None, "2024-01-01", None, "2024-01-02"])
     ).dt.tz_localize("America/New_York")
     X = backend.frame({"day": keys})
-    out = PositionEmbedder(method="scalar").fit_transform(X)
+    out = PositionEmbedder(method="scalar", look_ahead=True).fit_transform(X)
     groups = pd.DataFrame({"day": keys}).groupby("day", dropna=False)
     assert_array_equal(out[:, 0], groups.cumcount())
     assert_array_equal(out[:, 2], groups["day"].transform("size"))
