@@ -12,7 +12,7 @@ Datasets:
   Target: arrival delay in minutes. Train on departures before 2013-11-01, test on
   November and December. An added column ``day`` (the local date) makes
   ``PositionEmbedder(method="scalar")`` on ``["tailnum", "day"]`` the flight's leg number
-  in its aircraft's day (and legs left, legs that day, fraction of the day's legs).
+  in its aircraft's day.
 - ``event log``: ``make_event_log(n_sequences=2000, random_state=0)``, rows in time
   order; train on the first 80 % of rows, test on the last 20 %. Its target is a sum of
   planted effects (item cluster, position in session, time of day, weekend) and
@@ -34,14 +34,53 @@ the event log; flights add ``distance``, standardized):
   (flights: on tailnum and day; event log: on sequence_id) + ``TemporalEmbedder`` (one
   row per ``method``; fields hour, weekday and day of year on flights, hour and weekday
   on the event log), and "ours without position" (cyclical) to measure what position
-  adds.
+  adds. ``method="scalar"`` is the causal default since issue 14: the position alone
+  (the number of earlier rows of the group). The look-ahead scalars these rows used
+  before (reverse position, group length, fraction: legs left and legs that day on
+  flights, which also know about the day's cancellations) are kept in one clearly
+  labelled row per regressor, "ours, LOOK-AHEAD: ... Position(scalar, look_ahead=True)
+  ...", which no target counts.
 
 Peers get what a careful user would give them (the token ids and the timestamp) but no
 position in the sequence: that is what our library adds. One extra peer row,
 "TargetEncoder ids + calendar ints + pandas cumcount", adds a hand-written position
-(``groupby(keys).cumcount()``) so readers see what that alone gives. Positions, ours and
-the cumcount alike, are computed on the frame being transformed (the test frame at
-predict time), so a session cut by the split restarts at position 0 in the test rows.
+(``groupby(keys).cumcount()`` in a ``FunctionTransformer``), computed on the frame being
+transformed (the test frame at predict time), so a session cut by the split restarts at
+position 0 in the test rows. Ours keep each group's history from fit
+(``history="continue"``, the default since issue 14), so a cut session continues.
+
+Continuing sequences (issue 14). A second split per dataset tests what happens to the
+sequences the training rows began: each group's last 20 % of rows (by row order; the
+rows with ``5 * position >= 4 * group size``, so groups of fewer than 5 rows have no
+test row and every test row continues a group seen in training) are the test rows, the
+rest train. Event log: groups = ``sequence_id``, the same 2,000 sequences. Flights:
+groups = aircraft ``tailnum``, rows in scheduled-departure order, every flight (a
+quick run keeps the first 50,000). Features, with Ridge and with HistGB:
+
+- ours with state: ``make_sequence_embedder`` of ``ValueEmbedder(16, method="target")``
+  ids, ``PositionEmbedder(method="scalar")`` on the group key and
+  ``TemporalEmbedder(method="cyclical", group_columns=key)`` (calendar fields as above,
+  plus recency: log seconds since the group's previous row and since its first),
+  fitted on the training rows; the test rows continue each group from the fitted
+  history (``history="continue"``, the default);
+- ours restarting: the same with ``history="ignore"`` on both sequence embedders, so
+  positions and recency restart within the test frame (the library before issue 14);
+- pandas on the whole table: the same ids and calendar, plus
+  ``groupby(key).cumcount()``, ``groupby(key)[time].diff()`` seconds (0 for a group's
+  first row) and seconds since the group's first row, computed once on the whole table
+  (train and test rows together) before the split, as raw numbers. In row order
+  ``cumcount`` and ``diff`` only read earlier rows, so this is causal, not a leak; it
+  needs every past row at hand when predicting, where ours keeps O(groups) state;
+- no sequence features: the ids and calendar alone.
+
+Every variant keeps the same parameters as the rows above (nothing tuned on these test
+rows). The script also checks that ours with state reproduces, on every test row, the
+whole-table ``cumcount`` and the ``sign(x) * log1p(|x|)`` of the whole-table ``diff``
+and time since the first row, and prints the R² differences with 90 % day-block
+bootstrap intervals: a win (interval above 0), a loss (below 0), a tie, or "same" (equal
+predictions). Ours and the pandas baseline thus hold the same numbers, encoded
+differently (log seconds against raw seconds): HistGB, which bins every feature by its
+quantiles, does not see the difference; Ridge does.
 
 Parameters were chosen by reasoning or on the training data, never on the test rows:
 calendar widths follow the fields' natural resolutions (12 splines a day as skrub uses,
@@ -89,7 +128,12 @@ from sklearn.preprocessing import (
     TargetEncoder,
 )
 
-from sk_seqembed import PositionEmbedder, TemporalEmbedder, ValueEmbedder
+from sk_seqembed import (
+    PositionEmbedder,
+    TemporalEmbedder,
+    ValueEmbedder,
+    make_sequence_embedder,
+)
 from sk_seqembed.datasets import load_flights, make_event_log
 
 SKLEARN_VERSION = tuple(int(part) for part in sklearn.__version__.split(".")[:2])
@@ -309,14 +353,14 @@ def skrub_features(periodic):
     return make
 
 
-def ours(method, position=True):
+def ours(method, position=True, look_ahead=False):
     def make(ds):
         widths = {name: TEMPORAL_WIDTHS[method][name] for name in ds.fields}
         return transformer(
             ds,
             ValueEmbedder(VALUE_DIM, method="target", random_state=0),
             TemporalEmbedder(method=method, features=widths, random_state=0),
-            PositionEmbedder(method="scalar") if position else None,
+            PositionEmbedder(method="scalar", look_ahead=look_ahead) if position else None,
         )
 
     return make
@@ -394,6 +438,13 @@ def feature_sets():
             "ours without position: Value(target) + Temporal(cyclical)",
             ours("cyclical", position=False),
             "ours-ablation",
+        )
+    )
+    found.append(
+        Features(
+            LOOK_AHEAD,
+            ours("cyclical", look_ahead=True),
+            "ours-look-ahead",
         )
     )
     return found
@@ -483,6 +534,9 @@ def bootstrap_gain(ds, with_feature, without, n_boot=1000, seed=0):
 
 HEADLINE = "ours: Value(target) + Position(scalar) + Temporal(cyclical)"
 ABLATION = "ours without position: Value(target) + Temporal(cyclical)"
+LOOK_AHEAD = (
+    "ours, LOOK-AHEAD: Value(target) + Position(scalar, look_ahead=True) + Temporal(cyclical)"
+)
 
 
 def r2_of(table, regressor, features):
@@ -551,6 +605,232 @@ def _verdict(met):
     return "[met]    " if met else "[NOT met]"
 
 
+# --- continuing sequences (issue 14) --------------------------------------------------
+
+# Hand-made sequence features of the pandas baseline, computed on the whole table.
+HAND = ["cumcount", "diff_s", "since_first_s"]
+STATE = "ours with state: history continues from fit"
+RESTART = 'ours restarting in the test frame: history="ignore"'
+PANDAS = "pandas cumcount + diff + since first, on the whole table (causal)"
+NO_SEQUENCE = "no sequence features: Value(target) + Temporal(cyclical) calendar"
+CONTINUING = [STATE, RESTART, PANDAS, NO_SEQUENCE]
+FLIGHTS_QUICK_ROWS = 50_000
+
+
+def continuing_test_rows(X, key):
+    """Each group's last 20 % of rows by row order: ``5 * position >= 4 * size``."""
+    grouped = X.groupby(key, sort=False, dropna=False)
+    position = grouped.cumcount().to_numpy()
+    size = grouped[key].transform("size").to_numpy()
+    return 5 * position >= 4 * size
+
+
+def hand_features(X, key, when):
+    """``cumcount``, ``diff`` and time since the group's first row, in seconds."""
+    grouped = X.groupby(key, sort=False, dropna=False)
+    return X.assign(
+        cumcount=grouped.cumcount().astype(float),
+        diff_s=grouped[when].diff().dt.total_seconds().fillna(0.0),
+        since_first_s=(X[when] - grouped[when].transform("first")).dt.total_seconds(),
+    )
+
+
+def continuing_dataset(name, X, y, key, notes, **columns):
+    """The continuing-sequences split of a table in row order (hand features added)."""
+    X = hand_features(X.reset_index(drop=True), key, columns["when"])
+    y = y.reset_index(drop=True)
+    is_test = continuing_test_rows(X, key)
+    n_groups = X[key].nunique(dropna=False)
+    continued = X.loc[is_test, key].nunique(dropna=False)
+    notes = [
+        *notes,
+        f"{(~is_test).sum():,} training rows, {is_test.sum():,} test rows: the last 20 % "
+        f"of each {key}'s rows ({continued:,} of {n_groups:,} groups have test rows; "
+        "every test row continues a group seen in training)",
+    ]
+    X_test = X[is_test]
+    return Dataset(
+        name=name,
+        X_train=X[~is_test],
+        y_train=y[~is_test],
+        X_test=X_test,
+        y_test=y[is_test],
+        groups=[key],
+        test_blocks=X_test[columns["when"]].dt.normalize().to_numpy(),
+        notes=notes,
+        **columns,
+    )
+
+
+def load_event_log_continuing(quick):
+    n_sequences = 500 if quick else 2000
+    X, y, truth = make_event_log(n_sequences=n_sequences, random_state=0)
+    ds = continuing_dataset(
+        "event log, continuing sequences",
+        X,
+        y,
+        "sequence_id",
+        [f"make_event_log(n_sequences={n_sequences:,}, random_state=0): {len(X):,} events"],
+        tokens=["item"],
+        categorical=[],
+        when="timestamp",
+        fields=["hour", "weekday"],
+    )
+    noise = truth.components["noise"].to_numpy()[ds.X_test.index]
+    ds.ceiling = 1 - noise.var(ddof=1) / ds.y_test.var()
+    ds.notes.append(f"noise ceiling R² on the test rows: {ds.ceiling:.4f}")
+    return ds
+
+
+def load_flights_continuing(quick):
+    X, y = load_flights(return_X_y=True)
+    order = np.argsort(X["sched_dep"].to_numpy(), kind="stable")
+    X, y = X.iloc[order], y.iloc[order]
+    notes = [f"{len(X):,} flights of 2013 in scheduled-departure order"]
+    if quick:
+        X, y = X.head(FLIGHTS_QUICK_ROWS), y.head(FLIGHTS_QUICK_ROWS)
+        notes = [f"the first {FLIGHTS_QUICK_ROWS:,} flights of 2013 (quick run)"]
+    notes[0] += "; groups: aircraft (tailnum); target: arrival delay in minutes"
+    return continuing_dataset(
+        "flights, continuing sequences (per aircraft)",
+        X,
+        y,
+        "tailnum",
+        notes,
+        tokens=["carrier", "origin", "dest", "tailnum", "flight"],
+        categorical=["carrier", "origin", "dest"],
+        when="sched_dep",
+        fields=["hour", "weekday", "dayofyear"],
+        numeric=["distance"],
+    )
+
+
+def continuing_embedder(ds, variant):
+    """The ``ColumnTransformer`` of one continuing-split variant (see the docstring)."""
+    key = ds.groups
+    widths = {name: TEMPORAL_WIDTHS["cyclical"][name] for name in ds.fields}
+    value = ValueEmbedder(VALUE_DIM, method="target", random_state=0)
+    if variant in (STATE, RESTART):
+        history = "continue" if variant == STATE else "ignore"
+        embedder = make_sequence_embedder(
+            value=ds.tokens,
+            position=key,
+            temporal=[ds.when, *key],
+            value_embedder=value,
+            position_embedder=PositionEmbedder(method="scalar", history=history),
+            temporal_embedder=TemporalEmbedder(
+                method="cyclical",
+                features=widths,
+                group_columns=key,
+                history=history,
+                random_state=0,
+            ),
+        )
+    else:
+        embedder = make_sequence_embedder(
+            value=ds.tokens,
+            temporal=ds.when,
+            value_embedder=value,
+            temporal_embedder=TemporalEmbedder(
+                method="cyclical", features=widths, random_state=0
+            ),
+        )
+        if variant == PANDAS:
+            extra = [("pandas", "passthrough", HAND)]
+            embedder.set_params(transformers=[*embedder.transformers, *extra])
+    if ds.numeric:
+        extra = [("numeric", StandardScaler(), ds.numeric)]
+        embedder.set_params(transformers=[*embedder.transformers, *extra])
+    return embedder
+
+
+def continuing_models(ds, variant):
+    """(regressor name, pipeline) pairs: Ridge after a StandardScaler, and HistGB."""
+    return [
+        (
+            "Ridge",
+            make_pipeline(continuing_embedder(ds, variant), StandardScaler(), Ridge(alpha=1.0)),
+        ),
+        (
+            "HistGB",
+            make_pipeline(
+                continuing_embedder(ds, variant),
+                HistGradientBoostingRegressor(random_state=0),
+            ),
+        ),
+    ]
+
+
+def check_state_features(ds):
+    """Max absolute difference between ours with state on the test rows and the
+    whole-table pandas features (position; log seconds since previous, since first)."""
+    key, when = ds.groups, ds.when
+    position = PositionEmbedder(method="scalar").fit(ds.X_train[key])
+    temporal = TemporalEmbedder(features=["hour"], group_columns=key)
+    temporal.fit(ds.X_train[[when, *key]])
+    names = list(temporal.get_feature_names_out())
+    recency = temporal.transform(ds.X_test[[when, *key]])
+    recency = recency[
+        :, [names.index(f"{when}_since_previous"), names.index(f"{when}_since_start")]
+    ]
+
+    def signed_log(seconds):
+        return np.sign(seconds) * np.log1p(np.abs(seconds))
+
+    return {
+        "position": np.abs(
+            position.transform(ds.X_test[key]).ravel() - ds.X_test["cumcount"].to_numpy()
+        ).max(),
+        "since previous": np.abs(recency[:, 0] - signed_log(ds.X_test["diff_s"])).max(),
+        "since first": np.abs(recency[:, 1] - signed_log(ds.X_test["since_first_s"])).max(),
+    }
+
+
+def evaluate_continuing(ds, log=print):
+    rows, predictions = [], {}
+    _, metrics = score(ds, DummyRegressor())
+    rows.append({"regressor": "-", "features": "mean of y (DummyRegressor)", **metrics})
+    if ds.ceiling is not None:
+        rows.append({"regressor": "-", "features": CEILING, "R2": ds.ceiling})
+    for regressor in ("Ridge", "HistGB"):
+        for variant in CONTINUING:
+            model = dict(continuing_models(ds, variant))[regressor]
+            predicted, metrics = score(ds, model)
+            predictions[regressor, variant] = predicted
+            rows.append({"regressor": regressor, "features": variant} | metrics)
+            log(f"  {ds.name}: {regressor:6s} {variant}: R2 {metrics['R2']:.4f}")
+    return pd.DataFrame(rows), predictions
+
+
+def compare_continuing(ds, table, predictions):
+    """Wins and losses of ours with state against each other variant, per regressor."""
+    lines = []
+    differences = check_state_features(ds)
+    largest = max(differences.values())
+    lines.append(
+        f"{_verdict(largest < 1e-9)} ours with state reproduces the whole-table pandas "
+        "features on every test row (max |difference|: "
+        + ", ".join(f"{name} {value:.1e}" for name, value in differences.items())
+        + ")"
+    )
+    for regressor in ("Ridge", "HistGB"):
+        ours_r2 = r2_of(table, regressor, STATE)
+        for other in (RESTART, PANDAS, NO_SEQUENCE):
+            point, low, high = bootstrap_gain(
+                ds, predictions[regressor, STATE], predictions[regressor, other]
+            )
+            if np.array_equal(predictions[regressor, STATE], predictions[regressor, other]):
+                word = "same"  # e.g. HistGB bins log seconds as it bins raw seconds
+            else:
+                word = "win " if low > 0 else "loss" if high < 0 else "tie "
+            lines.append(
+                f"[{word}] {regressor}: ours with state R² {ours_r2:.4f} vs "
+                f"{other.split(':')[0]} R² {r2_of(table, regressor, other):.4f}: "
+                f"difference {point:+.4f}, 90 % interval {low:+.4f} to {high:+.4f}"
+            )
+    return lines
+
+
 # --- output -----------------------------------------------------------------------------
 
 COLUMNS = ["regressor", "features", "MAE", "RMSE", "R2", "fit s"]
@@ -583,20 +863,26 @@ def main():
     args = parser.parse_args()
     started = time.perf_counter()
     sections = []
-    for load in (load_event_log_split, load_flights_split):
+    splits = [
+        (load_event_log_split, evaluate, check_targets, "Targets"),
+        (load_flights_split, evaluate, check_targets, "Targets"),
+        (load_event_log_continuing, evaluate_continuing, compare_continuing, "Comparisons"),
+        (load_flights_continuing, evaluate_continuing, compare_continuing, "Comparisons"),
+    ]
+    for load, run, check, heading in splits:
         ds = load(args.quick)
         print(f"\n## {ds.name}\n")
         for note in ds.notes:
             print(f"- {note}")
         print()
-        table, predictions = evaluate(ds)
-        targets = check_targets(ds, table, predictions)
+        table, predictions = run(ds)
+        targets = check(ds, table, predictions)
         shown = formatted(table)
         print("\n" + shown.to_string(index=False))
-        print("\ntargets:")
+        print(f"\n{heading.lower()}:")
         for line in targets:
             print(f"  {line}")
-        sections.append((ds, shown, targets))
+        sections.append((ds, shown, heading, targets))
     total = time.perf_counter() - started
     print(f"\ntotal time: {total:.0f} s")
     if args.markdown:
@@ -608,10 +894,10 @@ def write_markdown(path, sections, quick, total):
         f"Run: `python benchmarks/bench_accuracy.py{' --quick' if quick else ''}` "
         f"({total:.0f} s)."
     ]
-    for ds, shown, targets in sections:
+    for ds, shown, heading, targets in sections:
         lines += ["", f"### {ds.name}", ""]
         lines += [f"- {note}" for note in ds.notes]
-        lines += ["", markdown_table(shown), "", "Targets:", ""]
+        lines += ["", markdown_table(shown), "", f"{heading}:", ""]
         lines += [f"- {line.strip()}" for line in targets]
     with open(path, "w", encoding="utf-8") as file:
         file.write("\n".join(lines) + "\n")

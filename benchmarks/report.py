@@ -21,7 +21,13 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-SCRIPTS = ["bench_value.py", "bench_position.py", "bench_temporal.py", "bench_accuracy.py"]
+SCRIPTS = [
+    "bench_value.py",
+    "bench_position.py",
+    "bench_temporal.py",
+    "bench_state.py",
+    "bench_accuracy.py",
+]
 # Scripts that can also write their tables as markdown (``--markdown PATH``).
 MARKDOWN = {"bench_accuracy.py"}
 PACKAGES = ["numpy", "pandas", "scikit-learn", "scipy", "pyarrow", "sk_seqembed"]
