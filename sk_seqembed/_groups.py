@@ -261,15 +261,45 @@ def key_frame(X, columns):
     return pd.DataFrame(frame)
 
 
+def key_state(keys):
+    """A keys frame as a dict of numpy arrays (strings as fixed-width unicode), the
+    form a fitted history keeps: it serialises everywhere (skops too), unlike a
+    DataFrame or arrow arrays."""
+    return {
+        name: np.asarray(values.to_numpy(), dtype=str)
+        if isinstance(values.dtype, pd.ArrowDtype)
+        else values.to_numpy()
+        for name, values in keys.items()
+    }
+
+
+def as_key_frame(keys):
+    """A keys frame from :func:`key_state`'s dict (or a frame, returned as it is)."""
+    if isinstance(keys, pd.DataFrame):
+        return keys
+    return pd.DataFrame(
+        {
+            name: pd.arrays.ArrowExtensionArray(pa.array(values, type=pa.large_string()))
+            if values.dtype.kind == "U"
+            else values
+            for name, values in keys.items()
+        }
+    )
+
+
 def _comparable_values(column):
-    """Key values with missing entries replaced by a placeholder of the same type."""
+    """Key values with missing entries replaced by a placeholder of the same type.
+
+    Datetimes are compared as whole microseconds since 1970, whatever their unit
+    (polars and pandas may read one instant in different units).
+    """
     if column.kind == _columns.NULL:
         return np.zeros(column.missing.size, dtype=np.int64)
     if column.kind == _columns.STRING:
         return pd.arrays.ArrowExtensionArray(pc.fill_null(column.values, ""))
     values = column.values
     if column.kind == _columns.DATETIME:
-        values = values.view(np.int64)
+        values = _as_microseconds(np.where(column.missing, np.datetime64(0, "s"), values))
     elif column.kind == _columns.BOOLEAN:
         values = values.astype(np.int64)
     # +0.0 makes -0.0 and 0.0 one key, as pandas' factorize does.
@@ -286,8 +316,9 @@ def across_chunks(tables):
     codes : ndarray of int64
         The overall group of each stacked row, numbered by first appearance.
     """
-    sizes = [len(keys) for keys, _ in tables]
-    keys = pd.concat([keys for keys, _ in tables], ignore_index=True)
+    frames = [as_key_frame(keys) for keys, _ in tables]
+    sizes = [len(keys) for keys in frames]
+    keys = pd.concat(frames, ignore_index=True)
     for name in keys.columns[1::2]:
         if keys[name].dtype == object:
             # Chunks read the column as different kinds (an all-missing chunk has no
@@ -296,3 +327,19 @@ def across_chunks(tables):
     grouped = keys.groupby(list(keys.columns), sort=False, dropna=False)
     codes = grouped.ngroup().to_numpy(np.int64)
     return np.cumsum([0] + sizes), codes
+
+
+_TICKS_PER_MICROSECOND = {"ns": 1000, "ps": 10**6, "fs": 10**9, "as": 10**12}
+_MICROSECONDS_PER_TICK = {"us": 1, "ms": 10**3, "s": 10**6, "m": 6 * 10**7, "h": 36 * 10**8}
+
+
+def _as_microseconds(values):
+    """datetime64 values as whole microseconds since 1970 (finer units floored)."""
+    unit = np.datetime_data(values.dtype)[0]
+    ticks = values.view(np.int64)
+    if unit in _TICKS_PER_MICROSECOND:
+        return ticks // _TICKS_PER_MICROSECOND[unit]
+    if unit in _MICROSECONDS_PER_TICK:
+        return ticks * _MICROSECONDS_PER_TICK[unit]
+    # Days and longer (weeks, months, years): their first day.
+    return values.astype("datetime64[D]").view(np.int64) * 86_400_000_000

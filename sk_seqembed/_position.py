@@ -129,9 +129,11 @@ class PositionEmbedder(
 
     Replays. Transforming again the rows fit saw (the same values in the same
     number of rows: ``Pipeline.score`` on training data) gives them their positions in
-    fit, so ``fit_transform`` equals ``fit().transform()``. Any other frame is placed
-    after the history, even one that looks exactly like a ``partial_fit`` batch (the
-    next event of a serving loop often does). Rows older than the fitted ones
+    fit, so ``fit_transform`` equals ``fit().transform()``, until the first
+    ``partial_fit``; any other frame is placed after the history. The one ambiguity:
+    right after ``fit``, a new batch with exactly the fitted table's rows (a fixed
+    schedule fitted on one day, the next day) is taken for the fitted table; observe
+    the fitted day first (``partial_fit`` or ``observe``) and it is not. Rows older than the fitted ones
     (``KFold`` folds that interleave in time, a part of the training rows) are
     therefore counted after them, as if they came later, since positions have no
     clock. Split sequences in time (``TimeSeriesSplit``), by group

@@ -74,7 +74,7 @@ def merge_histories(statistics, n_columns):
     """One ``(keys, per-column bounds)`` statistic for several chunks in order: each
     group's first and last present instant over all of them (the fitted history)."""
     _, codes = _groups.across_chunks(statistics)
-    keys = pd.concat([keys for keys, _ in statistics], ignore_index=True)
+    keys = pd.concat([_groups.as_key_frame(keys) for keys, _ in statistics], ignore_index=True)
     _, firsts = np.unique(codes, return_index=True)
     columns = []
     for c in range(n_columns):
@@ -87,7 +87,7 @@ def merge_histories(statistics, n_columns):
                 last.groupby(codes).last().to_numpy(np.float64),
             )
         )
-    return keys.iloc[firsts].reset_index(drop=True), columns
+    return _groups.key_state(keys.iloc[firsts].reset_index(drop=True)), columns
 
 
 def recency(groups, instants, missing, history=None):

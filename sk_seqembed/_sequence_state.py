@@ -14,9 +14,10 @@ do, must give those rows the features they had in fit, not place them after
 themselves. ``fit`` leaves a *fingerprint* of its input: the row count and two 64-bit
 sums of hashes of the rows' values (sums, so the fingerprints of chunks add up to the
 table's). A transform input with the same fingerprint is the training table again and
-gets its in-frame features. ``partial_fit`` batches leave none: in a serving loop, the
-next event often looks exactly like the last observed one (same group key), and it is
-a new event.
+gets its in-frame features, until the first ``partial_fit``: from then on every input
+is taken for new events (in a serving loop, the next batch of a fixed schedule looks
+exactly like the last one). The one ambiguity left: right after ``fit``, a new batch
+equal to the whole fitted table (same rows) is taken for it.
 """
 
 from numbers import Integral
@@ -98,19 +99,24 @@ class SequenceStateMixin:
                 "Raise max_state_bytes, or set history='ignore' (every transform then "
                 "computes its features within its own frame)."
             )
-        if before is None:
-            self.replay_ = add_fingerprints([fp for _, fp in chunk_states])
+        # After a partial_fit the model has moved on: a frame like the fitted table
+        # is taken for new events (the next day of a fixed schedule looks like it).
+        self.replay_ = (
+            add_fingerprints([fp for _, fp in chunk_states]) if before is None else None
+        )
         self.history_ = history
 
     def _history_before(self, fingerprints):
         """The history a table made of chunks with these fingerprints follows: none if
         it is the fitted table again, else ``history_``."""
-        return None if add_fingerprints(fingerprints) == self.replay_ else self.history_
+        if self.replay_ is None or add_fingerprints(fingerprints) != self.replay_:
+            return self.history_
+        return None
 
     def _history_of_frame(self, X):
         """The history the whole input ``X`` follows (fingerprinted only when it has
         the fitted table's row count)."""
-        if X.shape[0] != self.replay_[0]:
+        if self.replay_ is None or X.shape[0] != self.replay_[0]:
             return self.history_
         return self._history_before([fingerprint(X, self._replay_columns())])
 
@@ -134,12 +140,13 @@ class SequenceStateMixin:
 def merge_counts(statistics):
     """Merge ``(keys, counts)`` statistics of chunks: one row per group, counts added."""
     bounds, codes = _groups.across_chunks(statistics)
-    keys = pd.concat([keys for keys, _ in statistics], ignore_index=True)
+    keys = pd.concat([_groups.as_key_frame(keys) for keys, _ in statistics], ignore_index=True)
     counts = np.concatenate([n for _, n in statistics]).astype(np.int64)
     _, firsts = np.unique(codes, return_index=True)
     totals = np.bincount(codes, weights=counts, minlength=firsts.size).astype(np.int64)
-    return keys.iloc[firsts].reset_index(drop=True), totals
+    return _groups.key_state(keys.iloc[firsts].reset_index(drop=True)), totals
 
 
 def keys_bytes(keys):
-    return int(keys.memory_usage(index=False, deep=True).sum())
+    """The memory of a history's keys (:func:`sk_seqembed._groups.key_state`)."""
+    return int(sum(values.nbytes for values in keys.values()))

@@ -324,23 +324,30 @@ def test_the_callers_frame_is_unchanged(case, backend):
 
 
 def test_transform_never_writes_to_the_estimator(case):
-    """The fitted state (every attribute, deeply) is the same before and after."""
+    """The fitted state (every attribute, deeply) is the same before and after, also
+    after a frame that continues the fitted sequences (not the fitted table again)."""
     estimator, X, y = case
     estimator.fit(X, y)
     before = joblib.hash(estimator)
     estimator.transform(X)
     estimator.transform(X.iloc[::-1])
+    estimator.transform(X.iloc[: len(X) // 2])
     assert joblib.hash(estimator) == before
 
 
 def test_sixteen_threads_transforming_at_once_agree(case):
-    """One fitted estimator shared by 16 threads gives each the single-thread output."""
+    """One fitted estimator shared by 16 threads gives each the single-thread output,
+    for the fitted table and for a frame continuing its sequences."""
     estimator, X, y = case
+    later = X.iloc[: len(X) // 2]
     expected = estimator.fit(X, y).transform(X)
+    expected_later = estimator.transform(later)
     with ThreadPoolExecutor(16) as pool:
         outputs = list(pool.map(lambda _: estimator.transform(X), range(16)))
-    for out in outputs:
+        outputs_later = list(pool.map(lambda _: estimator.transform(later), range(16)))
+    for out, out_later in zip(outputs, outputs_later, strict=True):
         assert_array_equal(out, expected)
+        assert_array_equal(out_later, expected_later)
 
 
 def skops_round_trip(estimator):

@@ -1,6 +1,7 @@
 """The main job: ``python -m sk_seqembed`` fits real pipelines and prints real scores."""
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from sk_seqembed import _demo
 from sk_seqembed.__main__ import main
@@ -10,7 +11,10 @@ GRID_SEARCHED = "ours: value + position + temporal, HistGB (grid-searched)"
 
 def test_main_job_prints_a_results_table(capsys):
     """A quick run scores every model on the held-out months and prints the table."""
-    results = main(["--max-train-rows", "20000"])
+    # One OpenMP/BLAS thread: on a busy machine, HistGB's spinning thread pools
+    # oversubscribe the cores and make this run several times slower.
+    with threadpool_limits(limits=1):
+        results = main(["--max-train-rows", "20000"])
     printed = capsys.readouterr().out
     assert "20,000 training rows" in printed
     assert "grid search: 4 embedding sizes x 3 time-ordered folds" in printed
