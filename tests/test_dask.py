@@ -537,7 +537,7 @@ def _assert_same_history(fitted, expected):
         assert fitted.history_ == expected.history_
         return
     (keys, statistic), (expected_keys, expected_statistic) = fitted.history_, expected.history_
-    pd.testing.assert_frame_equal(keys, expected_keys)
+    pd.testing.assert_frame_equal(pd.DataFrame(keys), pd.DataFrame(expected_keys))
     assert_array_equal(
         np.asarray(statistic, dtype=float), np.asarray(expected_statistic, dtype=float)
     )
