@@ -43,10 +43,15 @@ def chunk_bounds(codes, n_groups, instants, missing):
     first = np.full(n_groups, np.nan)
     last = np.full(n_groups, np.nan)
     groups = codes[present]
-    _, at = np.unique(groups, return_index=True)
-    first[groups[at]] = seconds[at]
-    _, at = np.unique(groups[::-1], return_index=True)
-    last[groups[::-1][at]] = seconds[::-1][at]
+    # Each group's first and last present row: a scatter per code, no sort.
+    rows = np.arange(groups.size)
+    first_row = np.full(n_groups, groups.size)
+    np.minimum.at(first_row, groups, rows)
+    last_row = np.full(n_groups, -1)
+    np.maximum.at(last_row, groups, rows)
+    seen = last_row >= 0
+    first[seen] = seconds[first_row[seen]]
+    last[seen] = seconds[last_row[seen]]
     return first, last
 
 
