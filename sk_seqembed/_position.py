@@ -133,10 +133,10 @@ class PositionEmbedder(
     ``partial_fit``; any other frame is placed after the history. The one ambiguity:
     right after ``fit``, a new batch with exactly the fitted table's rows (a fixed
     schedule fitted on one day, the next day) is taken for the fitted table; observe
-    the fitted day first (``partial_fit`` or ``observe``) and it is not. Rows older than the fitted ones
-    (``KFold`` folds that interleave in time, a part of the training rows) are
-    therefore counted after them, as if they came later, since positions have no
-    clock. Split sequences in time (``TimeSeriesSplit``), by group
+    the fitted day first (``partial_fit`` or ``observe``) and it is not. Rows older
+    than the fitted ones (``KFold`` folds that interleave in time, a part of the
+    training rows) are therefore counted after them, as if they came later, since
+    positions have no clock. Split sequences in time (``TimeSeriesSplit``), by group
     (``GroupKFold``), or set ``history="ignore"``.
 
     Output dtype is ``dtype``; the output has ``embedding_dim`` columns (one for
@@ -270,11 +270,7 @@ class PositionEmbedder(
         self : PositionEmbedder
             The embedder with its history advanced.
         """
-        if not hasattr(self, "history_"):
-            return self.fit(X, y)
-        X = _columns.check_input(self, X, reset=False)
-        self._partial_fit_history(X)
-        return self
+        return self._partial_fit(X, y)
 
     def _fit_steps(self, X):
         """One reduction: every chunk's statistic (and fingerprint), for the largest

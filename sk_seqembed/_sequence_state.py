@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from . import _groups
+from . import _columns, _groups
 
 # Two independent 64-bit row hashes (pandas' hash_key is 16 characters).
 _HASH_KEYS = ("sk_seqembed_rep1", "sk_seqembed_rep2")
@@ -131,10 +131,15 @@ class SequenceStateMixin:
             return plain, 0
         return [history, *plain], 1
 
-    def _partial_fit_history(self, X):
-        """Advance the history with the checked batch ``X``."""
+    def _partial_fit(self, X, y=None):
+        """``partial_fit``: fit on the first call, then advance the history with ``X``
+        (what else fit learned stays)."""
+        if not hasattr(self, "history_"):
+            return self.fit(X, y)
+        X = _columns.check_input(self, X, reset=False)
         if self._remembers():
             self._set_history([self._chunk_state(X)], before=self.history_)
+        return self
 
 
 def merge_counts(statistics):

@@ -382,11 +382,7 @@ class TemporalEmbedder(
         self : TemporalEmbedder
             The embedder with its history advanced.
         """
-        if not hasattr(self, "history_"):
-            return self.fit(X, y)
-        X = _columns.check_input(self, X, reset=False)
-        self._partial_fit_history(X)
-        return self
+        return self._partial_fit(X, y)
 
     def _keeps_history(self):
         return bool(self.group_columns_.size)
