@@ -224,7 +224,7 @@ def group_table(X, columns):
     for j, key in zip(columns, keys, strict=True):
         first = _take(key, firsts)
         frame[f"missing{j}"] = first.missing
-        frame[f"key{j}"] = _comparable_values(first)
+        frame[f"key{j}"], frame[f"sub{j}"] = _comparable_values(first)
     return codes, pd.DataFrame(frame)
 
 
@@ -257,7 +257,7 @@ def key_frame(X, columns):
         column = _columns.read_column(X, j, arrow_strings=True)
         _columns.check_kind(column, _KEY_KINDS, what="group columns")
         frame[f"missing{j}"] = column.missing
-        frame[f"key{j}"] = _comparable_values(column)
+        frame[f"key{j}"], frame[f"sub{j}"] = _comparable_values(column)
     return pd.DataFrame(frame)
 
 
@@ -288,22 +288,29 @@ def as_key_frame(keys):
 
 
 def _comparable_values(column):
-    """Key values with missing entries replaced by a placeholder of the same type.
+    """Key values with missing entries replaced by a placeholder of the same type, and
+    a second int64 array that tells apart keys the first one merges.
 
     Datetimes are compared as whole microseconds since 1970, whatever their unit
-    (polars and pandas may read one instant in different units).
+    (polars and pandas may read one instant in different units; nanoseconds would
+    overflow beyond 1677-2262), with the rest below a microsecond, in attoseconds, as
+    the second array. It is 0 for every other kind.
     """
+    n_rows = column.missing.size
+    finer = np.zeros(n_rows, dtype=np.int64)
     if column.kind == _columns.NULL:
-        return np.zeros(column.missing.size, dtype=np.int64)
+        return np.zeros(n_rows, dtype=np.int64), finer
     if column.kind == _columns.STRING:
-        return pd.arrays.ArrowExtensionArray(pc.fill_null(column.values, ""))
+        return pd.arrays.ArrowExtensionArray(pc.fill_null(column.values, "")), finer
     values = column.values
     if column.kind == _columns.DATETIME:
-        values = _as_microseconds(np.where(column.missing, np.datetime64(0, "s"), values))
+        values = np.where(column.missing, np.zeros(1, values.dtype), values)
+        values, finer = _as_microseconds(values)
     elif column.kind == _columns.BOOLEAN:
         values = values.astype(np.int64)
     # +0.0 makes -0.0 and 0.0 one key, as pandas' factorize does.
-    return np.where(column.missing, 0, values) + (0.0 if column.kind == _columns.FLOAT else 0)
+    values = np.where(column.missing, 0, values) + (0.0 if column.kind == _columns.FLOAT else 0)
+    return values, finer
 
 
 def across_chunks(tables):
@@ -319,7 +326,7 @@ def across_chunks(tables):
     frames = [as_key_frame(keys) for keys, _ in tables]
     sizes = [len(keys) for keys in frames]
     keys = pd.concat(frames, ignore_index=True)
-    for name in keys.columns[1::2]:
+    for name in keys.columns[keys.columns.str.startswith("key")]:
         if keys[name].dtype == object:
             # Chunks read the column as different kinds (an all-missing chunk has no
             # kind): their placeholders differ, so missing keys become one None.
@@ -334,12 +341,16 @@ _MICROSECONDS_PER_TICK = {"us": 1, "ms": 10**3, "s": 10**6, "m": 6 * 10**7, "h":
 
 
 def _as_microseconds(values):
-    """datetime64 values as whole microseconds since 1970 (finer units floored)."""
+    """datetime64 values as whole microseconds since 1970 (finer units floored), and
+    the remainder below a microsecond in attoseconds."""
     unit = np.datetime_data(values.dtype)[0]
     ticks = values.view(np.int64)
     if unit in _TICKS_PER_MICROSECOND:
-        return ticks // _TICKS_PER_MICROSECOND[unit]
+        per_microsecond = _TICKS_PER_MICROSECOND[unit]
+        whole, rest = np.divmod(ticks, per_microsecond)
+        return whole, rest * (10**12 // per_microsecond)
+    finer = np.zeros(ticks.size, dtype=np.int64)
     if unit in _MICROSECONDS_PER_TICK:
-        return ticks * _MICROSECONDS_PER_TICK[unit]
+        return ticks * _MICROSECONDS_PER_TICK[unit], finer
     # Days and longer (weeks, months, years): their first day.
-    return values.astype("datetime64[D]").view(np.int64) * 86_400_000_000
+    return values.astype("datetime64[D]").view(np.int64) * 86_400_000_000, finer
