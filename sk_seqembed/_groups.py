@@ -313,8 +313,11 @@ def _comparable_values(column):
     return values, finer
 
 
-def across_chunks(tables):
+def across_chunks(tables, names=None):
     """Stack the per-chunk ``(keys, statistics)`` tables with each group's overall code.
+
+    ``names``: the estimator's input column names (``key{j}`` is column ``names[j]``),
+    for errors.
 
     Returns
     -------
@@ -322,6 +325,13 @@ def across_chunks(tables):
         Rows ``chunk_bounds[i]:chunk_bounds[i + 1]`` of the stack are chunk ``i``'s groups.
     codes : ndarray of int64
         The overall group of each stacked row, numbered by first appearance.
+
+    Raises
+    ------
+    ValueError
+        If one key column holds strings in one chunk and other values in another (a
+        history fitted on string keys and a transform input of numbers): no key could
+        ever continue, so it is refused rather than read as all-new groups.
     """
     frames = [as_key_frame(keys) for keys, _ in tables]
     sizes = [len(keys) for keys in frames]
@@ -330,10 +340,30 @@ def across_chunks(tables):
         if keys[name].dtype == object:
             # Chunks read the column as different kinds (an all-missing chunk has no
             # kind): their placeholders differ, so missing keys become one None.
-            keys[name] = keys[name].where(~keys["missing" + name[3:]].to_numpy(), None)
+            present = ~keys["missing" + name[3:]].to_numpy()
+            keys[name] = keys[name].where(present, None)
+            _check_one_kind(keys[name][present], name[3:], names)
     grouped = keys.groupby(list(keys.columns), sort=False, dropna=False)
     codes = grouped.ngroup().to_numpy(np.int64)
     return np.cumsum([0] + sizes), codes
+
+
+def _check_one_kind(values, j, names):
+    """Refuse a key column whose present values are strings in some chunks and numbers
+    (or datetimes) in others."""
+    is_string = values.map(type).eq(str).to_numpy()
+    if is_string.all() or not is_string.any():
+        return
+    column = names[int(j)] if names is not None else f"number {j}"
+    text = values[is_string].iloc[0]
+    other = values[~is_string].iloc[0]
+    raise ValueError(
+        f"Group column {column!r} holds strings in one part of the data and numbers or datetimes "
+        f"in another (e.g. {text!r} and {other!r}; a fitted history and a transform input, "
+        "or two partitions): a string key never equals a numeric one, so no group "
+        "could continue. Give the column one type everywhere, e.g. "
+        "X[column].astype(str) before fit and transform."
+    )
 
 
 _TICKS_PER_MICROSECOND = {"ns": 1000, "ps": 10**6, "fs": 10**9, "as": 10**12}

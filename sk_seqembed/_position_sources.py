@@ -80,18 +80,21 @@ class _WithinGroup(_Source):
     def _columns(self):
         return range(self.estimator.n_features_in_)
 
+    def _names(self):
+        return _columns.output_prefixes(self.estimator)
+
     def statistics(self, X):
         """The chunk's groups (comparable keys) and their row counts."""
         codes, keys = _groups.group_table(X, self._columns())
         return keys, np.bincount(codes, minlength=len(keys))
 
     def largest_position(self, statistics):
-        _, codes = _groups.across_chunks(statistics)
+        _, codes = _groups.across_chunks(statistics, self._names())
         sizes = np.bincount(codes, weights=np.concatenate([n for _, n in statistics]))
         return int(sizes.max(initial=1)) - 1
 
     def merge(self, statistics):
-        return _sequence_state.merge_counts(statistics)
+        return _sequence_state.merge_counts(statistics, self._names())
 
     def state_bytes(self, history):
         keys, counts = history
@@ -100,7 +103,7 @@ class _WithinGroup(_Source):
     def contexts(self, statistics):
         """Per chunk: the rows each of its groups has in earlier chunks, and each of
         its groups' size in the whole table."""
-        bounds, codes = _groups.across_chunks(statistics)
+        bounds, codes = _groups.across_chunks(statistics, self._names())
         counts = np.concatenate([n for _, n in statistics]).astype(np.int64)
         sizes = np.bincount(codes, weights=counts).astype(np.int64)
         earlier = pd.Series(counts).groupby(codes).cumsum().to_numpy() - counts

@@ -55,13 +55,13 @@ def chunk_bounds(codes, n_groups, instants, missing):
     return first, last
 
 
-def histories(statistics, n_columns):
+def histories(statistics, n_columns, names=None):
     """Per chunk, per datetime column, the :class:`History` of the chunk's groups.
 
     ``statistics`` holds, per chunk in order, its group keys and, per column, the
     :func:`chunk_bounds` of its groups.
     """
-    bounds, codes = _groups.across_chunks(statistics)
+    bounds, codes = _groups.across_chunks(statistics, names)
     per_column = []
     for c in range(n_columns):
         first = pd.Series(np.concatenate([chunk[c][0] for _, chunk in statistics]))
@@ -75,10 +75,10 @@ def histories(statistics, n_columns):
     ]
 
 
-def merge_histories(statistics, n_columns):
+def merge_histories(statistics, n_columns, names=None):
     """One ``(keys, per-column bounds)`` statistic for several chunks in order: each
     group's first and last present instant over all of them (the fitted history)."""
-    _, codes = _groups.across_chunks(statistics)
+    _, codes = _groups.across_chunks(statistics, names)
     keys = pd.concat([_groups.as_key_frame(keys) for keys, _ in statistics], ignore_index=True)
     _, firsts = np.unique(codes, return_index=True)
     columns = []

@@ -142,9 +142,9 @@ class SequenceStateMixin:
         return self
 
 
-def merge_counts(statistics):
+def merge_counts(statistics, names=None):
     """Merge ``(keys, counts)`` statistics of chunks: one row per group, counts added."""
-    bounds, codes = _groups.across_chunks(statistics)
+    bounds, codes = _groups.across_chunks(statistics, names)
     keys = pd.concat([_groups.as_key_frame(keys) for keys, _ in statistics], ignore_index=True)
     counts = np.concatenate([n for _, n in statistics]).astype(np.int64)
     _, firsts = np.unique(codes, return_index=True)

@@ -359,7 +359,7 @@ class TemporalEmbedder(
         """Per chunk, per datetime column, what came before it (``_recency.History``),
         the fitted history first."""
         placed, n_history = self._placed_statistics(statistics)
-        return _recency.histories(placed, self.datetime_columns_.size)[n_history:]
+        return _recency.histories(placed, self.datetime_columns_.size, self._names())[n_history:]
 
     # --- the sequence state (see ``_sequence_state``) -------------------------------
 
@@ -395,8 +395,11 @@ class TemporalEmbedder(
             columns.append(_recency.chunk_bounds(codes, len(keys), instants, missing))
         return keys, columns
 
+    def _names(self):
+        return _columns.output_prefixes(self)
+
     def _merge_history(self, statistics):
-        return _recency.merge_histories(statistics, self.datetime_columns_.size)
+        return _recency.merge_histories(statistics, self.datetime_columns_.size, self._names())
 
     def _replay_columns(self):
         return range(self.n_features_in_)
@@ -554,7 +557,9 @@ class TemporalEmbedder(
             history = self._history_of_frame(X)
             if history is not None:
                 statistics = [history, self._history_statistic(X)]
-                context = _recency.histories(statistics, self.datetime_columns_.size)[1]
+                context = _recency.histories(
+                    statistics, self.datetime_columns_.size, self._names()
+                )[1]
         layouts = self._layouts()
         width = sum(column_layout.width for column_layout in layouts)
         out = np.empty((X.shape[0], width), dtype=self.dtype, order="F")

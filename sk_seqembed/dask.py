@@ -403,7 +403,7 @@ def _check_groups_within_partitions(estimator, X, names):
     with _as_partitioned():
         parts = X[names].to_delayed()
     tables = dask.compute(*[dask.delayed(_group_keys)(part, names) for part in parts])
-    bounds, codes = _groups.across_chunks(tables)
+    bounds, codes = _groups.across_chunks(tables, names)
     spans = np.bincount(codes) > 1
     if spans.any():
         first = int(np.argmax(spans[codes]))

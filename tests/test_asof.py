@@ -911,3 +911,45 @@ def test_datetime_keys_a_nanosecond_apart_stay_two_groups_across_the_history():
     assert_array_equal(PositionEmbedder(method="scalar").fit_transform(X)[:, 0], cumcount(X))
     got = PositionEmbedder(method="scalar").fit(X[:2]).transform(X[2:])
     assert_array_equal(got[:, 0], cumcount(X)[2:])
+
+
+@pytest.mark.parametrize(
+    "make, fit_frame, transform_frame",
+    [
+        (
+            lambda: PositionEmbedder(method="scalar"),
+            pd.DataFrame({"g": ["a", "b", "a"]}),
+            pd.DataFrame({"g": [1, 2]}),
+        ),
+        (
+            lambda: PositionEmbedder(method="scalar"),
+            pd.DataFrame({"g": [1, 2, 1]}),
+            pd.DataFrame({"g": ["1", "2"]}),
+        ),
+        (
+            lambda: TemporalEmbedder(features=["hour"], group_columns="g"),
+            pd.DataFrame({"t": pd.date_range("2024", periods=3, freq="h"), "g": list("aba")}),
+            pd.DataFrame({"t": pd.date_range("2025", periods=2, freq="h"), "g": [1.5, 2.0]}),
+        ),
+    ],
+    ids=["strings-then-ints", "ints-then-strings", "recency-strings-then-floats"],
+)
+def test_string_keys_against_numeric_ones_are_refused_by_name(make, fit_frame, transform_frame):
+    """A history of string keys and a transform input of numbers (or the reverse) could
+    never continue a group: refused, naming the column and one value of each kind."""
+    fitted = make().fit(fit_frame)
+    with pytest.raises(ValueError, match=r"Group column 'g' holds strings .* numbers"):
+        fitted.transform(transform_frame)
+    with pytest.raises(ValueError, match=r"Group column 'g' holds strings"):
+        make().fit(fit_frame).partial_fit(transform_frame)
+
+
+def test_int_keys_continue_as_floats_once_a_missing_key_makes_the_column_float():
+    """pandas turns an int column with a missing value into floats: key 1 and key 1.0
+    are one group (as pandas' groupby on a concatenation says), so the group continues;
+    the missing key is a new group of its own."""
+    fitted = PositionEmbedder(method="scalar").fit(pd.DataFrame({"g": [1, 2, 1]}))
+    got = fitted.transform(pd.DataFrame({"g": [1.0, np.nan, 2.0]}))
+    both = pd.DataFrame({"g": [1, 2, 1, 1.0, np.nan, 2.0]})
+    expected = both.groupby("g", dropna=False, sort=False).cumcount().to_numpy()
+    assert_array_equal(got[:, 0], expected[3:])
