@@ -108,7 +108,7 @@ def recency(groups, instants, missing, history=None):
         return out
     groups = groups[present]
     seconds = since_epoch(instants[present], "s")
-    order = np.argsort(groups, kind="stable")
+    order = _groups.stable_order(groups, int(groups.max()) + 1)
     ordered_groups, ordered_seconds = groups[order], seconds[order]
     starts_group = np.r_[True, ordered_groups[1:] != ordered_groups[:-1]]
     previous = np.r_[ordered_seconds[:1], ordered_seconds[:-1]]
@@ -124,6 +124,6 @@ def recency(groups, instants, missing, history=None):
         group_start = start
     since_previous = np.where(starts_group, 0.0, ordered_seconds - previous)
     since_start = ordered_seconds - group_start
-    out[present[order], 0] = np.sign(since_previous) * np.log1p(np.abs(since_previous))
-    out[present[order], 1] = np.sign(since_start) * np.log1p(np.abs(since_start))
+    both = np.column_stack([since_previous, since_start])
+    out[present[order]] = np.sign(both) * np.log1p(np.abs(both))
     return out

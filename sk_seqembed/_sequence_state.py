@@ -28,9 +28,11 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from . import _columns, _groups
 
-# Two independent 64-bit row hashes (pandas' hash_key is 16 characters).
-_HASH_KEYS = ("sk_seqembed_rep1", "sk_seqembed_rep2")
 _MOD = 2**64
+# Odd 64-bit constants of the splitmix64 finaliser (Steele, Lea and Flood, 2014).
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
 
 PARAMETER_CONSTRAINTS = {
     "history": [StrOptions({"continue", "ignore"})],
@@ -39,21 +41,47 @@ PARAMETER_CONSTRAINTS = {
 
 
 def fingerprint(X, columns):
-    """``(n_rows, sum1, sum2)``: the row count and two sums of row hashes of the key
-    ``columns`` of ``X`` (comparable across containers and chunkings)."""
+    """``(n_rows, sum1, sum2)``: the row count, the sum of 64-bit row hashes of the key
+    ``columns`` of ``X`` and the sum of their squares (comparable across containers
+    and chunkings: sums of per-row values add up over chunks)."""
     n_rows = X.shape[0]
     if n_rows == 0:
         return (0, 0, 0)
-    frame = _groups.key_frame(X, columns)
-    sums = [
-        int(
-            pd.util.hash_pandas_object(frame, index=False, hash_key=key)
-            .to_numpy()
-            .sum(dtype=np.uint64)
-        )
-        for key in _HASH_KEYS
-    ]
-    return (n_rows, *sums)
+    hashes = _row_hashes(_groups.key_frame(X, columns))
+    with np.errstate(over="ignore"):
+        squares = hashes * hashes
+    return (
+        n_rows,
+        int(hashes.sum(dtype=np.uint64)),
+        int(squares.sum(dtype=np.uint64)),
+    )
+
+
+def _row_hashes(frame):
+    """One 64-bit hash per row of a keys frame (:func:`_groups.key_frame`).
+
+    Numeric columns are mixed with numpy (a few passes, ~5x faster than pandas'
+    ``hash_pandas_object``); string columns take pandas' hash of each value.
+    """
+    hashes = np.zeros(len(frame), dtype=np.uint64)
+    for name, values in frame.items():
+        if isinstance(values.dtype, pd.ArrowDtype) or values.dtype == object:
+            bits = pd.util.hash_pandas_object(values, index=False).to_numpy(np.uint64)
+        else:
+            bits = np.ascontiguousarray(values.to_numpy())
+            bits = bits.astype(np.uint8).astype(np.uint64) if bits.dtype == bool else bits
+            bits = bits.view(np.uint64)
+        hashes = _mixed(hashes * _MIX1 + bits)
+    return hashes
+
+
+def _mixed(z):
+    """splitmix64's finaliser, element-wise (wrapping uint64 arithmetic)."""
+    with np.errstate(over="ignore"):
+        z = z + _GOLDEN
+        z = (z ^ (z >> np.uint64(30))) * _MIX1
+        z = (z ^ (z >> np.uint64(27))) * _MIX2
+        return z ^ (z >> np.uint64(31))
 
 
 def add_fingerprints(fingerprints):

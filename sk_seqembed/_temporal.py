@@ -387,8 +387,10 @@ class TemporalEmbedder(
     def _keeps_history(self):
         return bool(self.group_columns_.size)
 
-    def _history_statistic(self, X):
-        codes, keys = _groups.group_table(X, self.group_columns_)
+    def _history_statistic(self, X, table=None):
+        """Group keys and per datetime column each group's first and last instant;
+        ``table``: ``X``'s ``group_table`` when already read."""
+        codes, keys = _groups.group_table(X, self.group_columns_) if table is None else table
         columns = []
         for j in self.datetime_columns_:
             instants, _, missing = self._read(X, j)
@@ -553,21 +555,24 @@ class TemporalEmbedder(
     def _transform(self, X, context):
         """``context``: per datetime column, the ``_recency.History`` of the groups of
         ``X``, a chunk of a larger table (see ``_contexts``); None: ``X`` is the table."""
+        groups = None
         if context is None and self._remembers():
             history = self._history_of_frame(X)
             if history is not None:
-                statistics = [history, self._history_statistic(X)]
+                # One read of the keys for the statistic and the rows' codes.
+                table = _groups.group_table(X, self.group_columns_)
+                statistics = [history, self._history_statistic(X, table)]
                 context = _recency.histories(
                     statistics, self.datetime_columns_.size, self._names()
                 )[1]
+                groups = table[0]
         layouts = self._layouts()
         width = sum(column_layout.width for column_layout in layouts)
         out = np.empty((X.shape[0], width), dtype=self.dtype, order="F")
-        groups = None
-        if context is not None:
+        if groups is None and context is not None:
             # Codes numbered as _context_statistics numbered them: the context's order.
             groups, _ = _groups.group_table(X, self.group_columns_)
-        elif self.group_columns_.size:
+        elif groups is None and self.group_columns_.size:
             groups = _groups.group_codes(X, self.group_columns_)
         start = 0
         for c, column_layout in enumerate(layouts):
