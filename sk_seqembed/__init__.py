@@ -8,6 +8,7 @@ adds up with the others (``EmbeddingSum``).
 
 from ._compose import make_sequence_embedder
 from ._embedding_sum import EmbeddingSum
+from ._history import HistoryEmbedder
 from ._observe import observe
 from ._position import PositionEmbedder
 from ._temporal import TemporalEmbedder
@@ -17,6 +18,7 @@ __version__ = "0.1.0.dev0"
 
 __all__ = [
     "EmbeddingSum",
+    "HistoryEmbedder",
     "PositionEmbedder",
     "TemporalEmbedder",
     "ValueEmbedder",

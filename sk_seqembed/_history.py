@@ -1,0 +1,852 @@
+"""HistoryEmbedder: what came before each row in its sequence, as features."""
+
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin, _fit_context, clone
+from sklearn.utils._param_validation import HasMethods, Interval, Options, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from . import _columns, _groups
+from . import _history_scan as scan
+from . import _sequence_state as _state
+from ._params import RefuseBoolCounts
+from ._value import ValueEmbedder
+from ._wall_clock import since_epoch
+
+
+class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
+    """Summarise each row's earlier rows in its sequence: token vectors, repeats, targets.
+
+    The received columns are token columns, plus the ``group_columns`` that say which
+    sequence a row belongs to and an optional ``time_column``. Rows are read in order.
+    Every feature of a row depends only on the **earlier** rows of its group (and, for
+    ``y`` statistics, on their targets): never on the row itself or later rows.
+
+    For each row, from the earlier rows of its group:
+
+    - ``n_earlier``: ``log1p`` of their number;
+    - token vectors (from ``value_embedder``, one vector per token column): their mean,
+      their exponentially decayed means (half-lives in rows, ``half_lives``, or in time,
+      ``time_half_lives``), and the vectors of the ``last`` previous rows;
+    - repeats, per token column: ``log1p`` of how often this row's token occurred
+      earlier in the group, and ``log1p`` of the rows (or, with ``time_column``, the
+      seconds) since it last did (0 if never);
+    - when ``fit`` is given ``y``, ordered target statistics as CatBoost computes them:
+      the mean and the decayed means of the group's earlier targets, and per token
+      column the mean of the earlier targets of rows with this token (in any group),
+      each shrunk toward the prior mean of ``y`` by ``smoothing`` pseudo-rows:
+      ``(sum_y + smoothing * prior) / (n + smoothing)``.
+
+    **Sequence state (the as-of rule).** ``fit`` keeps, per group (and per group and
+    token, per token), what these features need to continue: counts, sums, decayed sums
+    at the last row, the last rows' vectors. ``transform`` places its rows after that
+    state, so ``fit(X[:k]).transform(X[k:])`` equals ``fit_transform(X)[k:]`` (for the
+    features without ``y``), and one event transformed alone gets the features it has
+    inside its frame. ``partial_fit(X_new, y_new)`` advances the state with newly
+    observed rows, as a serving loop does after each batch of outcomes.
+
+    Target statistics: ``fit_transform(X, y)`` uses only earlier rows' ``y`` (never the
+    row's own), which is what a Pipeline trains on; ``transform`` has no ``y``, so its
+    rows get the statistics of the state (what ``fit`` and ``partial_fit`` observed),
+    decayed to the row. So ``fit_transform`` and ``fit().transform()`` differ on the
+    target columns by design, as for scikit-learn's ``TargetEncoder``.
+
+    Parameters
+    ----------
+    group_columns : str, int or list of them, default=None
+        The input columns that identify sequences (names, or positions for arrays); any
+        key kind, several columns combine. None: the whole table is one sequence.
+        Rows with a missing key form one group.
+    time_column : str or int, default=None
+        A datetime column (naive or aware, no missing values) giving each row's instant:
+        needed by ``time_half_lives``; with it, ``since_repeat`` counts seconds. Within
+        a group, an instant earlier than the group's previous one counts as that one.
+    embedding_dim : int, default=8
+        Width of each token vector of the default ``value_embedder``.
+    value_embedder : ValueEmbedder, default=None
+        An unfitted :class:`ValueEmbedder` whose fitted vectors of the token columns are
+        aggregated (any method: random, hashing, cooccurrence, target, pretrained; its
+        ``group_columns`` are set to ``group_columns``). None:
+        ``ValueEmbedder(embedding_dim, method="hashing", random_state=random_state)``,
+        which gives every token, seen in fit or not, its own vector.
+    mean : bool, default=True
+        Output the mean of the earlier vectors.
+    half_lives : tuple of float, default=(8.0,)
+        Half-lives, in rows of the group, of the exponentially decayed means of
+        earlier vectors (and, with ``y``, of earlier targets).
+    time_half_lives : list of str or Timedelta, default=None
+        Half-lives in time (``"1h"``, ``pd.Timedelta(days=7)``), measured on
+        ``time_column``.
+    last : int, default=1
+        Output the vectors of this many previous rows of the group (zeros before the
+        group's first row).
+    repeats : bool, default=True
+        Output the repeat features of each token column.
+    smoothing : float, default=10.0
+        Pseudo-rows of the prior in every target mean.
+    history : {"continue", "ignore"}, default="continue"
+        ``"continue"``: ``transform`` continues each group from the state. ``"ignore"``:
+        every ``transform`` starts each group afresh within its own frame (target
+        statistics still come from the state).
+    max_state_bytes : int or None, default=2**30
+        Refuse (``MemoryError``) to keep a state larger than this; None: no limit. The
+        state is O(groups + group-token pairs + tokens).
+    dtype : {"float64", "float32"}, default="float64"
+        Output dtype.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the default ``value_embedder``.
+
+    Attributes
+    ----------
+    value_embedder_ : ValueEmbedder
+        The fitted embedder of the token columns.
+    token_columns_ : ndarray of int
+        Positions of the token columns in the input.
+    group_columns_ : ndarray of int
+        Positions of the group columns.
+    time_column_ : int or None
+        Position of the time column.
+    prior_ : float or None
+        Mean of the ``y`` that fit and partial_fit saw; None when fit saw no ``y`` (no
+        target statistics).
+    n_targets_ : int
+        Number of those targets.
+    history_ : dict
+        The sequence state (None with ``history="ignore"`` and no ``y``): per key kind
+        (``"groups"``, ``"pairs"``, ``"tokens"``) the keys and their statistics.
+    replay_ : tuple or None
+        The fit input's fingerprint: transforming the fitted table again gives its rows
+        their in-frame features (target statistics still come from the state). None
+        after ``partial_fit``.
+    n_features_in_ : int
+        Number of input columns.
+    feature_names_in_ : ndarray of str
+        Input column names, when fit saw string column names.
+
+    See Also
+    --------
+    PositionEmbedder : where a row sits in its sequence.
+    TemporalEmbedder : calendar features and recency of datetime columns.
+    sklearn.preprocessing.TargetEncoder : cross-fitted target means of categories.
+
+    Notes
+    -----
+    Rows of a group are read in row order; the decayed sums are exact in float64 at
+    any group length (computed in blocks of 512 half-lives). Missing tokens get the
+    value embedder's missing vector and count as a token of their own for repeats.
+    ``y`` must be finite. Compared with pandas' ``groupby().shift().expanding()``
+    features, every statistic here excludes the row's own target by construction and
+    continues across ``transform`` calls.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sk_seqembed import HistoryEmbedder
+    >>> X = pd.DataFrame({"item": ["a", "b", "a", "a"], "user": [1, 1, 2, 1]})
+    >>> y = [1.0, 3.0, 5.0, 7.0]
+    >>> embedder = HistoryEmbedder(
+    ...     group_columns="user", mean=False, half_lives=(), last=0, smoothing=1.0
+    ... )
+    >>> embedder.fit_transform(X, y).round(3)
+    array([[0.   , 0.   , 0.   , 4.   , 4.   ],
+           [0.693, 0.   , 0.   , 2.5  , 4.   ],
+           [0.   , 0.   , 0.   , 4.   , 2.5  ],
+           [1.099, 0.693, 0.693, 2.667, 3.333]])
+    >>> embedder.get_feature_names_out().tolist()
+    ['n_earlier', 'item_repeats', 'item_since_repeat', 'target_mean', 'item_target_mean']
+    >>> embedder.transform(pd.DataFrame({"item": ["b"], "user": [1]})).round(3)
+    array([[1.386, 0.693, 1.099, 3.4  , 3.667]])
+    """
+
+    _parameter_constraints = {
+        "group_columns": [str, Integral, list, tuple, None],
+        "time_column": [str, Integral, None],
+        "embedding_dim": [Interval(Integral, 1, None, closed="left")],
+        "value_embedder": [HasMethods(["fit", "transform", "get_feature_names_out"]), None],
+        "mean": ["boolean"],
+        "half_lives": [tuple, list],
+        "time_half_lives": [list, tuple, None],
+        "last": [Interval(Integral, 0, None, closed="left")],
+        "repeats": ["boolean"],
+        "smoothing": [Interval(Real, 0, None, closed="left")],
+        **_state.PARAMETER_CONSTRAINTS,
+        "dtype": [
+            StrOptions({"float64", "float32"}),
+            Options(type, {np.float64, np.float32}),
+        ],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        group_columns=None,
+        *,
+        time_column=None,
+        embedding_dim=8,
+        value_embedder=None,
+        mean=True,
+        half_lives=(8.0,),
+        time_half_lives=None,
+        last=1,
+        repeats=True,
+        smoothing=10.0,
+        history="continue",
+        max_state_bytes=2**30,
+        dtype="float64",
+        random_state=None,
+    ):
+        self.group_columns = group_columns
+        self.time_column = time_column
+        self.embedding_dim = embedding_dim
+        self.value_embedder = value_embedder
+        self.mean = mean
+        self.half_lives = half_lives
+        self.time_half_lives = time_half_lives
+        self.last = last
+        self.repeats = repeats
+        self.smoothing = smoothing
+        self.history = history
+        self.max_state_bytes = max_state_bytes
+        self.dtype = dtype
+        self.random_state = random_state
+
+    # --- fit ------------------------------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Fit the token vectors and keep each sequence's state at the end of ``X``.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+            Token columns, ``group_columns`` and ``time_column``; rows in order.
+        y : array-like of shape (n_samples,), default=None
+            Regression target (finite). With it, the output has target statistics.
+
+        Returns
+        -------
+        self : HistoryEmbedder
+            The fitted embedder.
+        """
+        self._fit(X, y)
+        return self
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit_transform(self, X, y=None, **fit_params):
+        """Fit, and return each row's features from its earlier rows (and their ``y``).
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+            Token columns, ``group_columns`` and ``time_column``; rows in order.
+        y : array-like of shape (n_samples,), default=None
+            Regression target. Each row's target statistics use the earlier rows'
+            ``y`` only (ordered target statistics), never its own.
+        **fit_params : dict
+            Unused, for API compatibility.
+
+        Returns
+        -------
+        X_out : ndarray of shape (n_samples, n_features_out)
+            The features named by ``get_feature_names_out``.
+        """
+        return self._fit(X, y)
+
+    def _fit(self, X, y):
+        X = _columns.check_input(self, X, reset=True)
+        self._resolve_columns()
+        y = self._check_target(X, y)
+        embedder = self._default_value_embedder() if self.value_embedder is None else clone(
+            self.value_embedder
+        )
+        group_names = [_columns.output_prefixes(self)[j] for j in self.group_columns_]
+        tokens = self._token_frame(X)
+        if "group_columns" in embedder.get_params():
+            # The value embedder sees the token columns only; cooccurrence windows
+            # would need the keys, given to it as extra columns.
+            tokens = self._with_columns(X, np.r_[self.token_columns_, self.group_columns_])
+            n_tokens = self.token_columns_.size
+            embedder.set_params(
+                group_columns=list(range(n_tokens, n_tokens + self.group_columns_.size))
+                if group_names
+                else None
+            )
+        self.value_embedder_ = embedder.fit(tokens, y)
+        self.prior_ = None if y is None else float(np.mean(y))
+        self.n_targets_ = 0 if y is None else y.size
+        self.history_ = None
+        out, self.history_ = self._scan(X, None, y)
+        self._check_state_bytes(self.history_)
+        self.replay_ = _state.fingerprint(X, range(self.n_features_in_))
+        return out
+
+    def partial_fit(self, X, y=None):
+        """Advance the state with rows observed after those seen so far.
+
+        The first call fits. Later calls only move each sequence's state past ``X``'s
+        rows (and, when fit saw ``y``, their targets): the token vectors stay.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+            The columns seen in fit, rows in order after those already seen.
+        y : array-like of shape (n_samples,), default=None
+            Their targets; required when fit saw ``y``.
+
+        Returns
+        -------
+        self : HistoryEmbedder
+            The embedder with its state advanced.
+        """
+        if not hasattr(self, "history_"):
+            return self.fit(X, y)
+        X = _columns.check_input(self, X, reset=False)
+        if self.prior_ is not None and y is None:
+            raise ValueError(
+                "HistoryEmbedder was fitted with y, so partial_fit needs the targets of "
+                "the new rows (y) to advance the target statistics."
+            )
+        y = self._check_target(X, y) if self.prior_ is not None else None
+        if y is not None and y.size:
+            # The prior is the mean of every target observed, as if fit saw them all.
+            n_targets = self.n_targets_ + y.size
+            self.prior_ = (self.prior_ * self.n_targets_ + float(y.sum())) / n_targets
+            self.n_targets_ = n_targets
+        _, history = self._scan(X, self.history_, y)
+        self._check_state_bytes(history)
+        self.history_ = history
+        self.replay_ = None
+        return self
+
+    # --- transform ------------------------------------------------------------------
+
+    def transform(self, X):
+        """Each row's features from the earlier rows of its group, after the state.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+            The columns seen in fit, rows in order. Rows of known groups continue
+            from the state (unless ``X`` is the fitted table again: see ``replay_``).
+
+        Returns
+        -------
+        X_out : ndarray of shape (n_samples, n_features_out)
+            The features named by ``get_feature_names_out``.
+        """
+        check_is_fitted(self)
+        X = _columns.check_input(self, X, reset=False)
+        replay = self.replay_ is not None and X.shape[0] == self.replay_[0]
+        replay = replay and _state.fingerprint(X, range(self.n_features_in_)) == self.replay_
+        start_afresh = self.history == "ignore" or replay
+        out, _ = self._scan(
+            X, self.history_, None, start_afresh=start_afresh, keep_state=False
+        )
+        return out
+
+    # --- the scan -------------------------------------------------------------------
+
+    def _scan(self, X, history, y, *, start_afresh=False, keep_state=True):
+        """The features of ``X``'s rows after ``history`` (``y``: their targets, in fit
+        and partial_fit) and, when ``keep_state``, the state after them."""
+        n_rows = X.shape[0]
+        vectors = np.asarray(self.value_embedder_.transform(self._embedder_input(X)), float)
+        names = _columns.output_prefixes(self)
+        before = {} if history is None else history
+        after = None
+        # Start afresh only in transform, which keeps no state.
+        keep = keep_state and (y is not None or self.history == "continue")
+        # Sequence features continue from the state unless asked to start afresh;
+        # target statistics, and the next state, always continue it.
+        groups = _Keyed(X, self.group_columns_, None if start_afresh else before.get("groups"), names)
+        targets = groups
+        if start_afresh and self.prior_ is not None:
+            targets = _Keyed(X, self.group_columns_, before.get("groups"), names)
+        seconds = self._seconds(X)
+        out, group_state = self._group_features(groups, targets, vectors, seconds, y, keep)
+        blocks = [out]
+        pair_states, token_states = [], []
+        for c, j in enumerate(self.token_columns_):
+            if not self.repeats:
+                break
+            key = np.r_[self.group_columns_, j]
+            pairs_before = before["pairs"][c] if before.get("pairs") else None
+            pairs = _Keyed(X, key, None if start_afresh else pairs_before, names)
+            position = groups.unsort(groups.count_before)
+            out, state = _repeat_features(pairs, position, seconds)
+            blocks.append(out)
+            pair_states.append(state)
+        if self.prior_ is not None:
+            for c, j in enumerate(self.token_columns_):
+                tokens_before = before["tokens"][c] if before.get("tokens") else None
+                keyed = _Keyed(X, np.asarray([j]), tokens_before, names)
+                out, state = self._token_target(keyed, y, tokens_before)
+                blocks.append(out)
+                token_states.append(state)
+        if keep:
+            after = {"groups": group_state, "pairs": pair_states, "tokens": token_states}
+        out = np.hstack(blocks) if len(blocks) > 1 else blocks[0]
+        return out.astype(self.dtype, copy=False), after
+
+    def _group_features(self, groups, targets, vectors, seconds, y, keep_state):
+        """Counts, vector aggregates and target statistics per group, and (when
+        ``keep_state``) the groups' next state."""
+        batch = groups.batch
+        n_rows = batch.order.size
+        sorted_vectors = vectors[batch.order]
+        count_before = groups.count_before.astype(float)
+        columns = [np.log1p(count_before)[:, None]]
+        sums = scan.exclusive_sums(batch, sorted_vectors) + groups.before("sums", vectors)
+        computed = {"sums": sums}
+        if self.mean:
+            columns.append(sums / np.maximum(count_before, 1.0)[:, None])
+        ones = np.ones((n_rows, 1))
+        for name, x in self._clocks(groups, seconds):
+            x_before = groups.before_x(f"x_{name}")
+            s_before = groups.before(f"s_{name}", vectors)
+            s = scan.exclusive_decayed(batch, x, sorted_vectors, x_before, s_before)
+            w_before = groups.before(f"w_{name}", 1)
+            w = scan.exclusive_decayed(batch, x, ones, x_before, w_before)
+            columns.append(s / np.where(w > 0, w, 1.0))
+            computed[name] = s, w
+        if self.last:
+            ring = groups.before("ring", np.zeros((1, self.last, vectors.shape[1])))
+            previous = scan.previous_rows(
+                batch, self.last, sorted_vectors, ring, groups.state_count
+            )
+            columns.append(previous.reshape(n_rows, -1))
+        out = batch.unsort(np.hstack(columns))
+        if self.prior_ is not None:
+            out = np.hstack([out, self._group_target(targets, y, seconds)])
+        if not keep_state:
+            return out, None
+        return out, self._next_group_state(groups, sorted_vectors, computed, y, seconds)
+
+    def _clocks(self, keyed, seconds):
+        """Per decay: its name and each sorted row's instant in half-lives."""
+        clocks = []
+        for half_life in self.half_lives:
+            clocks.append((f"{half_life:g}", keyed.count_before / half_life))
+        for half_life in self._time_half_lives():
+            x = seconds[keyed.batch.order] / half_life
+            x = scan.running_max(keyed.batch, x, keyed.before_x(f"x_{half_life:g}s"))
+            clocks.append((f"{half_life:g}s", x))
+        return clocks
+
+    def _group_target(self, targets, y, seconds):
+        """Ordered target statistics of the group's earlier rows (with ``y``), or the
+        state's, decayed to each row (without)."""
+        m, prior = self.smoothing, self.prior_
+        batch = targets.batch
+        n_rows = batch.order.size
+        count = targets.before("y_count", 1).ravel()
+        total = targets.before("y_sum", 1).ravel()
+        if y is not None:
+            sorted_y = y[batch.order][:, None]
+            count = count + batch.rank
+            total = total + scan.exclusive_sums(batch, sorted_y).ravel()
+        columns = [(total + m * prior) / (count + m)]
+        for name, x in self._clocks(targets, seconds):
+            x_before = targets.before_x(f"x_{name}")
+            s_before = targets.before(f"ys_{name}", 1)
+            w_before = targets.before(f"w_{name}", 1)
+            if y is not None:
+                s = scan.exclusive_decayed(batch, x, sorted_y, x_before, s_before).ravel()
+                ones = np.ones((n_rows, 1))
+                w = scan.exclusive_decayed(batch, x, ones, x_before, w_before).ravel()
+            else:
+                decay = np.where(np.isnan(x_before), 0.0, np.exp2(-(x - x_before)))
+                s, w = s_before.ravel() * decay, w_before.ravel() * decay
+            columns.append((s + m * prior) / (w + m))
+        return batch.unsort(np.column_stack(columns))
+
+    def _next_group_state(self, keyed, sorted_vectors, computed, y, seconds):
+        """Each group's statistics including its last row. ``keyed`` always continues
+        the state; ``computed`` holds the running sums and decayed sums already
+        computed on it, if any (``None``: the features started afresh)."""
+        batch = keyed.batch
+        n_rows = batch.order.size
+        lasts = batch.last_rows()
+        n_batch_rows = np.bincount(batch.codes, minlength=keyed.n_keys)
+        if computed is None:
+            sums = scan.exclusive_sums(batch, sorted_vectors)
+            sums += keyed.before("sums", sorted_vectors)
+            computed = {"sums": sums}
+        updates = {
+            "count": keyed.count_before[lasts] + 1,
+            "sums": computed["sums"][lasts] + sorted_vectors[lasts],
+        }
+        ones = np.ones((n_rows, 1))
+        for name, x in self._clocks(keyed, seconds):
+            x_before = keyed.before_x(f"x_{name}")
+            if name in computed:
+                s, w = computed[name]
+            else:
+                s_before = keyed.before(f"s_{name}", sorted_vectors)
+                s = scan.exclusive_decayed(batch, x, sorted_vectors, x_before, s_before)
+                w_before = keyed.before(f"w_{name}", 1)
+                w = scan.exclusive_decayed(batch, x, ones, x_before, w_before)
+            updates[f"x_{name}"] = x[lasts]
+            updates[f"s_{name}"] = s[lasts] + sorted_vectors[lasts]
+            updates[f"w_{name}"] = w[lasts] + 1.0
+            if y is not None:
+                sorted_y = y[batch.order][:, None]
+                ys_before = keyed.before(f"ys_{name}", 1)
+                ys = scan.exclusive_decayed(batch, x, sorted_y, x_before, ys_before)
+                updates[f"ys_{name}"] = ys[lasts] + sorted_y[lasts]
+        if self.last:
+            width = sorted_vectors.shape[1]
+            ring = keyed.state_rows("ring", np.zeros((0, self.last, width)))
+            updates["ring"] = scan.ring_after(batch, self.last, sorted_vectors, ring, n_batch_rows)
+        if y is not None:
+            y_sums = np.bincount(batch.codes, weights=y[batch.order], minlength=keyed.n_keys)
+            updates["y_count"] = keyed.before("y_count", 1).ravel()[lasts] + n_batch_rows
+            updates["y_sum"] = keyed.before("y_sum", 1).ravel()[lasts] + y_sums
+        return keyed.next_state(updates)
+
+    def _token_target(self, keyed, y, state):
+        """Ordered target mean of each row's token's earlier rows, and the next state."""
+        m, prior = self.smoothing, self.prior_
+        batch = keyed.batch
+        count = keyed.before("y_count", 1).ravel()
+        total = keyed.before("y_sum", 1).ravel()
+        if y is not None:
+            sorted_y = y[batch.order]
+            count = count + batch.rank
+            total = total + scan.exclusive_sums(batch, sorted_y[:, None]).ravel()
+        out = batch.unsort((total + m * prior) / (count + m))[:, None]
+        if y is None:
+            return out, state
+        lasts = batch.last_rows()
+        n_batch_rows = np.bincount(batch.codes, minlength=keyed.n_keys)
+        sums = np.bincount(batch.codes, weights=sorted_y, minlength=keyed.n_keys)
+        updates = {
+            "count": keyed.count_before[lasts] + 1,
+            "y_count": keyed.before("y_count", 1).ravel()[lasts] + n_batch_rows,
+            "y_sum": keyed.before("y_sum", 1).ravel()[lasts] + sums,
+        }
+        return out, keyed.next_state(updates)
+
+    # --- columns and inputs ---------------------------------------------------------
+
+    def _resolve_columns(self):
+        self.group_columns_ = _columns.resolve_columns(
+            self, self.group_columns, parameter="group_columns"
+        )
+        time = _columns.resolve_columns(self, self.time_column, parameter="time_column")
+        self.time_column_ = int(time[0]) if time.size else None
+        if self.time_column_ is not None and self.time_column_ in self.group_columns_:
+            raise ValueError(
+                f"time_column {self.time_column!r} is also among group_columns; a column "
+                "is either a sequence key or the time."
+            )
+        taken = set(self.group_columns_.tolist()) | ({self.time_column_} - {None})
+        self.token_columns_ = np.asarray(
+            [j for j in range(self.n_features_in_) if j not in taken], dtype=int
+        )
+        if not self.token_columns_.size:
+            raise ValueError(
+                "HistoryEmbedder needs at least one token column besides group_columns "
+                f"and time_column; the input has {_columns.output_prefixes(self)}."
+            )
+        if self._time_half_lives() and self.time_column_ is None:
+            raise ValueError(
+                f"time_half_lives={self.time_half_lives!r} decay in time, which needs "
+                "time_column (a datetime column)."
+            )
+        for half_life in self.half_lives:
+            if not isinstance(half_life, Real) or not half_life > 0:
+                raise ValueError(
+                    f"half_lives must be positive numbers of rows, got {self.half_lives!r}."
+                )
+
+    def _time_half_lives(self):
+        """Time half-lives in seconds."""
+        if self.time_half_lives is None:
+            return []
+        seconds = []
+        for half_life in self.time_half_lives:
+            try:
+                value = pd.Timedelta(half_life).total_seconds()
+            except (TypeError, ValueError) as error:
+                raise ValueError(
+                    f"time_half_lives: {half_life!r} is not a duration such as '1h'."
+                ) from error
+            if not value > 0:
+                raise ValueError(f"time_half_lives: {half_life!r} is not a positive duration.")
+            seconds.append(value)
+        return seconds
+
+    def _default_value_embedder(self):
+        return ValueEmbedder(
+            self.embedding_dim, method="hashing", random_state=self.random_state
+        )
+
+    def _check_target(self, X, y):
+        if y is None:
+            return None
+        y = np.asarray(y)
+        if y.ndim != 1:
+            if y.ndim == 2 and y.shape[1] == 1:
+                y = y.ravel()
+            else:
+                raise ValueError(
+                    f"HistoryEmbedder takes one regression target y, got shape {y.shape}."
+                )
+        try:
+            y = y.astype(np.float64)
+        except (TypeError, ValueError) as error:
+            raise ValueError(
+                "HistoryEmbedder's y must be numbers (a regression target or 0/1)."
+            ) from error
+        if y.shape[0] != X.shape[0]:
+            raise ValueError(f"y has {y.shape[0]} rows but X has {X.shape[0]}.")
+        if not np.isfinite(y).all():
+            row = int(np.flatnonzero(~np.isfinite(y))[0])
+            raise ValueError(
+                f"y holds a missing or infinite value (row {row}: {y[row]}); target "
+                "statistics need finite targets."
+            )
+        return y
+
+    def _seconds(self, X):
+        """The time column as float seconds since 1970 (None without one)."""
+        if self.time_column_ is None:
+            return None
+        column = _columns.read_column(X, self.time_column_)
+        name = _columns.output_prefixes(self)[self.time_column_]
+        if column.kind != _columns.DATETIME:
+            raise TypeError(
+                f"time_column {name!r} must hold datetimes; it holds {column.kind} values."
+            )
+        if column.missing.any():
+            row = int(np.flatnonzero(column.missing)[0])
+            raise ValueError(
+                f"time_column {name!r} has a missing instant (row {row}); HistoryEmbedder "
+                "needs every row's time. Drop or fill those rows."
+            )
+        return since_epoch(column.values, "s")
+
+    def _token_frame(self, X):
+        return self._with_columns(X, self.token_columns_)
+
+    def _embedder_input(self, X):
+        params = self.value_embedder_.get_params()
+        if "group_columns" in params:
+            return self._with_columns(X, np.r_[self.token_columns_, self.group_columns_])
+        return self._token_frame(X)
+
+    @staticmethod
+    def _with_columns(X, columns):
+        """The input restricted to ``columns`` (positions), in its own container."""
+        columns = [int(j) for j in columns]
+        if hasattr(X, "iloc"):
+            return X.iloc[:, columns]
+        if hasattr(X, "select") and hasattr(X, "columns"):
+            return X.select([X.columns[j] for j in columns])
+        return X[:, columns]
+
+    def _check_state_bytes(self, history):
+        n_bytes = _state_bytes(history)
+        if self.max_state_bytes is not None and n_bytes > self.max_state_bytes:
+            raise MemoryError(
+                f"HistoryEmbedder would keep a sequence state of {n_bytes / 2**20:.1f} MiB, "
+                f"above max_state_bytes={self.max_state_bytes:,}. Raise max_state_bytes, "
+                "or set repeats=False (its state grows with group-token pairs)."
+            )
+
+    # --- names and tags -------------------------------------------------------------
+
+    def get_feature_names_out(self, input_features=None):
+        """Output names, in order: ``n_earlier``; ``{vector}_mean``,
+        ``{vector}_decay{h}`` (``{h}s`` in time), ``{vector}_last{j}``;
+        ``{token}_repeats``, ``{token}_since_repeat``; with ``y``: ``target_mean``,
+        ``target_decay{h}``, ``{token}_target_mean``.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Input feature names. If None, the names seen in fit are used (``x0``,
+            ``x1``, ... if fit saw none); if given, they must match them.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            Transformed feature names.
+        """
+        check_is_fitted(self)
+        prefixes = _columns.check_input_features(self, input_features)
+        vectors = [str(name) for name in self.value_embedder_.get_feature_names_out()]
+        decays = [f"{h:g}" for h in self.half_lives]
+        decays += [f"{h:g}s" for h in self._time_half_lives()]
+        names = ["n_earlier"]
+        if self.mean:
+            names += [f"{v}_mean" for v in vectors]
+        for decay in decays:
+            names += [f"{v}_decay{decay}" for v in vectors]
+        for j in range(1, self.last + 1):
+            names += [f"{v}_last{j}" for v in vectors]
+        if self.prior_ is not None:
+            names += ["target_mean"] + [f"target_decay{decay}" for decay in decays]
+        tokens = [prefixes[j] for j in self.token_columns_]
+        if self.repeats:
+            for token in tokens:
+                names += [f"{token}_repeats", f"{token}_since_repeat"]
+        if self.prior_ is not None:
+            names += [f"{token}_target_mean" for token in tokens]
+        return np.asarray(names, dtype=object)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.categorical = True
+        tags.input_tags.string = True
+        tags.input_tags.allow_nan = True
+        tags.target_tags.required = False
+        tags.transformer_tags.preserves_dtype = [np.dtype(self.dtype).name]
+        return tags
+
+
+class _Keyed:
+    """A batch's rows keyed by some columns, placed after a state of those keys.
+
+    Attributes
+    ----------
+    batch : scan.SortedBatch
+        The rows sorted by batch key code.
+    n_keys : int
+        Distinct keys in the batch.
+    index : ndarray of int64, shape (n_keys,)
+        Each batch key's row in the state, -1 for a key the state does not hold.
+    count_before : ndarray of int64
+        Per sorted row, the key's earlier rows (the state's included).
+    state_count : ndarray of int64
+        Per sorted row, the rows its key has in the state.
+    """
+
+    def __init__(self, X, columns, state, names):
+        if len(columns):
+            codes, keys = _groups.group_table(X, columns)
+        else:
+            # No key columns: the whole table is one sequence.
+            codes = np.zeros(X.shape[0], dtype=np.int64)
+            keys = pd.DataFrame({"missing": [False], "key": [0], "sub": [0]}).iloc[
+                : min(1, X.shape[0])
+            ]
+        self.keys, self.n_keys, self.state = keys, len(keys), state
+        n_state = 0 if state is None else state["count"].size
+        if n_state:
+            _, stacked = _groups.across_chunks([(state["keys"], None), (keys, None)], names)
+            index = stacked[n_state:]
+            self.index = np.where(index < n_state, index, -1)
+        else:
+            self.index = np.full(self.n_keys, -1, dtype=np.int64)
+        self.batch = scan.SortedBatch(codes, self.n_keys)
+        self._row_index = self.index[self.batch.codes]
+        self.state_count = self._gather("count", np.int64(0))
+        self.count_before = self.state_count + self.batch.rank
+
+    def unsort(self, sorted_values):
+        return self.batch.unsort(sorted_values)
+
+    def _gather(self, name, fill):
+        """Per sorted row, its key's state array ``name`` (``fill`` for a new key)."""
+        rows = self._row_index
+        if self.state is None or name not in self.state:
+            shape = (rows.size,) + np.shape(fill)
+            return np.broadcast_to(np.asarray(fill, dtype=float), shape).copy() if np.ndim(
+                fill
+            ) else np.full(rows.size, fill)
+        array = self.state[name]
+        out = array[np.maximum(rows, 0)].copy() if array.size else np.zeros(
+            (rows.size,) + array.shape[1:], array.dtype
+        )
+        out[rows < 0] = fill
+        return out
+
+    def before(self, name, like):
+        """Per sorted row, the state's float statistic ``name`` (zeros for new keys),
+        2-D; ``like`` gives the width (an array) or is 1."""
+        width = 1 if isinstance(like, int) else like.shape[1:]
+        fill = np.zeros(width) if not isinstance(like, int) else 0.0
+        out = self._gather(name, fill)
+        if isinstance(like, int):
+            return out.reshape(-1, 1).astype(float)
+        return out.astype(float)
+
+    def before_x(self, name):
+        """Per sorted row, its key's last instant in the state (NaN for a new key)."""
+        return self._gather(name, np.nan).astype(float)
+
+    def state_rows(self, name, empty):
+        """Per batch key, the state's array ``name`` (zeros for new keys)."""
+        shape = (self.n_keys,) + empty.shape[1:]
+        out = np.zeros(shape)
+        if self.state is not None and name in self.state:
+            held = self.index >= 0
+            out[held] = self.state[name][self.index[held]]
+        return out
+
+    def next_state(self, updates):
+        """The state after the batch: the state's keys and arrays, with each batch key's
+        ``updates`` (arrays in batch key order) written to its row, new keys appended."""
+        new = self.index < 0
+        n_state = 0 if self.state is None else self.state["count"].size
+        where = self.index.copy()
+        where[new] = n_state + np.arange(int(new.sum()))
+        n_total = n_state + int(new.sum())
+        if self.state is None:
+            keys = self.keys.iloc[np.flatnonzero(new)].reset_index(drop=True)
+        else:
+            keys = pd.concat(
+                [_groups.as_key_frame(self.state["keys"]), self.keys.iloc[np.flatnonzero(new)]],
+                ignore_index=True,
+            )
+        state = {"keys": _groups.key_state(keys)}
+        names = set(updates) | (set(self.state) - {"keys"} if self.state else set())
+        for name in names:
+            value = updates.get(name)
+            held = None if self.state is None else self.state.get(name)
+            template = value if value is not None else held
+            array = np.zeros((n_total,) + template.shape[1:], dtype=template.dtype)
+            if held is not None:
+                array[:n_state] = held
+            if value is not None:
+                array[where] = value
+            state[name] = array
+        return state
+
+
+def _repeat_features(pairs, position, seconds):
+    """``log1p`` of a row's earlier rows with its (group, token) pair, and of the rows
+    (or seconds) since the last one; the pairs' next state."""
+    batch = pairs.batch
+    count = pairs.count_before.astype(float)
+    clock = position[batch.order].astype(float) if seconds is None else seconds[batch.order]
+    if seconds is not None:
+        clock = scan.running_max(batch, clock, pairs.before_x("last"))
+    previous = batch.shifted(clock, pairs.before_x("last"))
+    since = np.where(np.isnan(previous), 0.0, np.log1p(np.maximum(clock - previous, 0.0)))
+    out = batch.unsort(np.column_stack([np.log1p(count), since]))
+    lasts = batch.last_rows()
+    updates = {"count": pairs.count_before[lasts] + 1, "last": clock[lasts]}
+    return out, pairs.next_state(updates)
+
+
+def _state_bytes(history):
+    """The memory a state takes (its key arrays and statistics)."""
+    if not history:
+        return 0
+    n_bytes = 0
+    states = [history.get("groups")] + list(history.get("pairs", []))
+    states += list(history.get("tokens", []))
+    for state in states:
+        if state is None:
+            continue
+        for name, value in state.items():
+            if name == "keys":
+                n_bytes += _state.keys_bytes(value)
+            else:
+                n_bytes += value.nbytes
+    return n_bytes
