@@ -127,9 +127,9 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
 
     See Also
     --------
-    PositionEmbedder : where a row sits in its sequence.
-    TemporalEmbedder : calendar features and recency of datetime columns.
-    sklearn.preprocessing.TargetEncoder : cross-fitted target means of categories.
+    PositionEmbedder : Where a row sits in its sequence.
+    TemporalEmbedder : Calendar features and recency of datetime columns.
+    sklearn.preprocessing.TargetEncoder : Cross-fitted target means of categories.
 
     Notes
     -----
@@ -150,14 +150,19 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
     ...     group_columns="user", mean=False, half_lives=(), last=0, smoothing=1.0
     ... )
     >>> embedder.fit_transform(X, y).round(3)
-    array([[0.   , 0.   , 0.   , 4.   , 4.   ],
-           [0.693, 0.   , 0.   , 2.5  , 4.   ],
-           [0.   , 0.   , 0.   , 4.   , 2.5  ],
-           [1.099, 0.693, 0.693, 2.667, 3.333]])
+    array([[0.   , 4.   , 0.   , 0.   , 4.   ],
+           [0.693, 2.5  , 0.   , 0.   , 4.   ],
+           [0.   , 4.   , 0.   , 0.   , 2.5  ],
+           [1.099, 2.667, 0.693, 1.099, 3.333]])
     >>> embedder.get_feature_names_out().tolist()
-    ['n_earlier', 'item_repeats', 'item_since_repeat', 'target_mean', 'item_target_mean']
+    ['n_earlier', 'target_mean', 'item_repeats', 'item_since_repeat', 'item_target_mean']
+
+    Row 3 (user 1's third row, item ``a``) sees user 1's targets 1 and 3:
+    ``(1 + 3 + 1 * 4) / (2 + 1) = 2.667`` with the prior 4, and item ``a``'s earlier
+    targets 1 and 5: ``(6 + 4) / 3 = 3.333``. A later event of user 1 continues:
+
     >>> embedder.transform(pd.DataFrame({"item": ["b"], "user": [1]})).round(3)
-    array([[1.386, 0.693, 1.099, 3.4  , 3.667]])
+    array([[1.386, 3.75 , 0.693, 1.099, 3.5  ]])
     """
 
     _parameter_constraints = {
@@ -660,10 +665,12 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
     # --- names and tags -------------------------------------------------------------
 
     def get_feature_names_out(self, input_features=None):
-        """Output names, in order: ``n_earlier``; ``{vector}_mean``,
-        ``{vector}_decay{h}`` (``{h}s`` in time), ``{vector}_last{j}``;
-        ``{token}_repeats``, ``{token}_since_repeat``; with ``y``: ``target_mean``,
-        ``target_decay{h}``, ``{token}_target_mean``.
+        """Output names: counts, vector aggregates, target statistics, repeats.
+
+        In order: ``n_earlier``; ``{vector}_mean``, ``{vector}_decay{h}`` (``{h}s``
+        for a half-life in seconds), ``{vector}_last{j}``; with ``y``:
+        ``target_mean``, ``target_decay{h}``; ``{token}_repeats``,
+        ``{token}_since_repeat``; with ``y``: ``{token}_target_mean``.
 
         Parameters
         ----------

@@ -53,9 +53,11 @@ class SortedBatch:
 
     def unsort(self, sorted_values):
         """Per-row values back in row order."""
-        out = np.empty_like(sorted_values)
-        out[self.order] = sorted_values
-        return out
+        if not hasattr(self, "_inverse"):
+            self._inverse = np.empty_like(self.order)
+            self._inverse[self.order] = np.arange(self.order.size)
+        # A gather of whole rows: several times faster than a scatter of them.
+        return np.take(sorted_values, self._inverse, axis=0)
 
     def last_rows(self):
         """Sorted index of each key's last row, in key-code order."""

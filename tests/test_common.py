@@ -147,6 +147,25 @@ EXPECTED_FAILED_CHECKS = {
             "a subset of rows has other positions, by definition"
         ),
     },
+    "HistoryEmbedder": {
+        "check_positive_only_tag_during_fit": (
+            "the check subtracts a float mean from integer tokens; non-integral floats "
+            "such as 1.65 are refused as token IDs by design"
+        ),
+        "check_methods_sample_order_invariance": (
+            "a row's features summarise the earlier rows of its group: reordering rows "
+            "changes what came before, by definition"
+        ),
+        "check_methods_subset_invariance": (
+            "a row's features summarise the earlier rows of its group: a subset of "
+            "rows has other earlier rows, by definition"
+        ),
+        "check_transformer_general": (
+            "fit_transform(X, y) gives ordered target statistics (earlier rows' y), "
+            "transform the fitted state's, as CatBoost and TargetEncoder differ by design"
+        ),
+        "check_transformer_data_not_an_array": "same reason: ordered target statistics",
+    },
     ("ValueEmbedder", "target"): {
         "check_transformer_general": (
             "fit_transform cross-fits the target statistics, as TargetEncoder does, so "
