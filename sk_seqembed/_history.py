@@ -86,6 +86,19 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         Output the repeat features of each token column.
     smoothing : float, default=10.0
         Pseudo-rows of the prior in every target mean.
+    known_column : str or int, default=None
+        A datetime column: when each row's target became known (e.g. a flight's delay
+        at its actual departure). With it (and ``time_column``, each row's instant), a
+        row's target statistics use only the rows of its group (or token) whose target
+        was known strictly before the row's instant, in whatever order they became
+        known; target decays are in time only (``time_half_lives``), counted from when
+        each target became known; and a ``pending`` column gives ``log1p`` of the
+        group's earlier rows whose target was not yet known. ``transform`` ignores this
+        column's values (the targets of the rows it transforms are unknown) and uses
+        every target observed by fit and ``partial_fit``.
+    prior : float, default=None
+        The mean every target statistic is shrunk toward. None: the mean of the ``y``
+        seen by fit and ``partial_fit``.
     history : {"continue", "ignore"}, default="continue"
         ``"continue"``: ``transform`` continues each group from the state. ``"ignore"``:
         every ``transform`` starts each group afresh within its own frame (target
@@ -108,6 +121,8 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         Positions of the group columns.
     time_column_ : int or None
         Position of the time column.
+    known_column_ : int or None
+        Position of the known column.
     prior_ : float or None
         Mean of the ``y`` that fit and partial_fit saw; None when fit saw no ``y`` (no
         target statistics).
@@ -176,6 +191,8 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         "last": [Interval(Integral, 0, None, closed="left")],
         "repeats": ["boolean"],
         "smoothing": [Interval(Real, 0, None, closed="left")],
+        "known_column": [str, Integral, None],
+        "prior": [Real, None],
         **_state.PARAMETER_CONSTRAINTS,
         "dtype": [
             StrOptions({"float64", "float32"}),
@@ -197,6 +214,8 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         last=1,
         repeats=True,
         smoothing=10.0,
+        known_column=None,
+        prior=None,
         history="continue",
         max_state_bytes=2**30,
         dtype="float64",
@@ -212,6 +231,8 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         self.last = last
         self.repeats = repeats
         self.smoothing = smoothing
+        self.known_column = known_column
+        self.prior = prior
         self.history = history
         self.max_state_bytes = max_state_bytes
         self.dtype = dtype
@@ -279,7 +300,9 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
                 else None
             )
         self.value_embedder_ = embedder.fit(tokens, y)
-        self.prior_ = None if y is None else float(np.mean(y))
+        self.prior_ = None
+        if y is not None:
+            self.prior_ = float(np.mean(y) if self.prior is None else self.prior)
         self.n_targets_ = 0 if y is None else y.size
         self.history_ = None
         out, self.history_ = self._scan(X, None, y)
@@ -314,7 +337,7 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
                 "the new rows (y) to advance the target statistics."
             )
         y = self._check_target(X, y) if self.prior_ is not None else None
-        if y is not None and y.size:
+        if y is not None and y.size and self.prior is None:
             # The prior is the mean of every target observed, as if fit saw them all.
             n_targets = self.n_targets_ + y.size
             self.prior_ = (self.prior_ * self.n_targets_ + float(y.sum())) / n_targets
@@ -370,7 +393,10 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         if start_afresh and self.prior_ is not None:
             targets = _Keyed(X, self.group_columns_, before.get("groups"), names)
         seconds = self._seconds(X)
-        out, group_state = self._group_features(groups, targets, vectors, seconds, y, keep)
+        known = self._known_seconds(X) if y is not None else None
+        out, group_state = self._group_features(
+            groups, targets, vectors, seconds, known, y, keep
+        )
         blocks = [out]
         pair_states, token_states = [], []
         for c, j in enumerate(self.token_columns_):
@@ -387,7 +413,7 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
             for c, j in enumerate(self.token_columns_):
                 tokens_before = before["tokens"][c] if before.get("tokens") else None
                 keyed = _Keyed(X, np.asarray([j]), tokens_before, names)
-                out, state = self._token_target(keyed, y, tokens_before)
+                out, state = self._token_target(keyed, y, seconds, known, tokens_before)
                 blocks.append(out)
                 token_states.append(state)
         if keep:
@@ -395,7 +421,7 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         out = np.hstack(blocks) if len(blocks) > 1 else blocks[0]
         return out.astype(self.dtype, copy=False), after
 
-    def _group_features(self, groups, targets, vectors, seconds, y, keep_state):
+    def _group_features(self, groups, targets, vectors, seconds, known, y, keep_state):
         """Counts, vector aggregates and target statistics per group, and (when
         ``keep_state``) the groups' next state."""
         batch = groups.batch
@@ -423,11 +449,14 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
             )
             columns.append(previous.reshape(n_rows, -1))
         out = batch.unsort(np.hstack(columns))
+        target_updates = None
         if self.prior_ is not None:
-            out = np.hstack([out, self._group_target(targets, y, seconds)])
+            target_out, target_updates = self._group_target(targets, y, seconds, known)
+            out = np.hstack([out, target_out])
         if not keep_state:
             return out, None
-        return out, self._next_group_state(groups, sorted_vectors, computed, y, seconds)
+        state = self._next_group_state(groups, sorted_vectors, computed, target_updates, seconds)
+        return out, state
 
     def _clocks(self, keyed, seconds):
         """Per decay: its name and each sorted row's instant in half-lives."""
@@ -440,98 +469,156 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
             clocks.append((f"{half_life:g}s", x))
         return clocks
 
-    def _group_target(self, targets, y, seconds):
-        """Ordered target statistics of the group's earlier rows (with ``y``), or the
-        state's, decayed to each row (without)."""
+    def _group_target(self, targets, y, seconds, known):
+        """Target statistics of each row's group: the columns, and the state updates
+        (per batch key) when ``y`` is given. See :meth:`_target_statistics`."""
+        return self._target_statistics(targets, y, seconds, known, per_group=True)
+
+    def _target_statistics(self, keyed, y, seconds, known, *, per_group):
+        """Shrunk target means of each row's key, and the key's next target state.
+
+        Without ``known_column``: over the key's earlier rows (ordered statistics),
+        decayed in rows and in time. With it: over the key's rows whose target was known
+        strictly before the row's instant, decayed in time from when each became
+        known; per group also ``pending``, the earlier rows not yet known.
+        Without ``y`` (transform): the state's statistics, decayed to each row.
+        """
+        if known is not None:
+            return self._known_target_statistics(keyed, y, seconds, known, per_group)
         m, prior = self.smoothing, self.prior_
-        batch = targets.batch
+        batch = keyed.batch
         n_rows = batch.order.size
-        count = targets.before("y_count", 1).ravel()
-        total = targets.before("y_sum", 1).ravel()
+        count = keyed.before("y_count", 1).ravel()
+        total = keyed.before("y_sum", 1).ravel()
         if y is not None:
             sorted_y = y[batch.order][:, None]
             count = count + batch.rank
             total = total + scan.exclusive_sums(batch, sorted_y).ravel()
         columns = [(total + m * prior) / (count + m)]
-        for name, x in self._clocks(targets, seconds):
-            x_before = targets.before_x(f"x_{name}")
-            s_before = targets.before(f"ys_{name}", 1)
-            w_before = targets.before(f"w_{name}", 1)
+        updates = None
+        if y is not None:
+            lasts = batch.last_rows()
+            updates = {
+                "y_count": count[lasts] + 1,
+                "y_sum": total[lasts] + sorted_y[lasts, 0],
+            }
+        for name, x in self._clocks(keyed, seconds) if per_group else []:
+            x_before = keyed.before_x(f"x_{name}")
+            s_before = keyed.before(f"ys_{name}", 1)
+            w_before = keyed.before(f"w_{name}", 1)
             if y is not None:
                 s = scan.exclusive_decayed(batch, x, sorted_y, x_before, s_before).ravel()
                 ones = np.ones((n_rows, 1))
                 w = scan.exclusive_decayed(batch, x, ones, x_before, w_before).ravel()
+                updates[f"ys_{name}"] = s[lasts] + sorted_y[lasts, 0]
             else:
                 decay = np.where(np.isnan(x_before), 0.0, np.exp2(-(x - x_before)))
                 s, w = s_before.ravel() * decay, w_before.ravel() * decay
             columns.append((s + m * prior) / (w + m))
-        return batch.unsort(np.column_stack(columns))
+        return batch.unsort(np.column_stack(columns)), updates
 
-    def _next_group_state(self, keyed, sorted_vectors, computed, y, seconds):
-        """Each group's statistics including its last row. ``keyed`` always continues
-        the state; ``computed`` holds the running sums and decayed sums already
-        computed on it, if any (``None``: the features started afresh)."""
+    def _known_target_statistics(self, keyed, y, seconds, known, per_group):
+        """Target statistics as of each row's instant, from targets known before it.
+
+        The rows' instants (queries) and the instants their targets became known
+        (outcomes) are merged into one stream per key, in time order, a query before an
+        outcome of the same instant; running sums over the stream, read at the queries,
+        are the statistics of the outcomes known strictly before each row.
+        """
+        m, prior = self.smoothing, self.prior_
+        half_lives = self._time_half_lives() if per_group else []
+        batch = keyed.batch
+        n_rows = batch.order.size
+        asked = seconds
+        columns, updates = [], None
+        if y is None:
+            # transform: every target fit and partial_fit observed, decayed to the row.
+            count = keyed.before("y_count", 1).ravel()
+            total = keyed.before("y_sum", 1).ravel()
+            columns.append((total + m * prior) / (count + m))
+            for half_life in half_lives:
+                name = f"{half_life:g}s"
+                x_before = keyed.before_x(f"kx_{name}")
+                x = asked[batch.order] / half_life
+                decay = np.where(
+                    np.isnan(x_before), 0.0, np.exp2(-np.maximum(x - x_before, 0.0))
+                )
+                s = keyed.before(f"ks_{name}", 1).ravel() * decay
+                w = keyed.before(f"kw_{name}", 1).ravel() * decay
+                columns.append((s + m * prior) / (w + m))
+            if per_group:
+                columns.append(np.log1p(np.maximum(keyed.count_before - count, 0)))
+            return batch.unsort(np.column_stack(columns)), None
+        codes = batch.unsort(batch.codes)
+        stream_codes = np.r_[codes, codes]
+        stream_time = np.r_[asked, known]
+        is_outcome = np.r_[np.zeros(n_rows, bool), np.ones(n_rows, bool)]
+        order = np.lexsort((is_outcome, stream_time, stream_codes))
+        stream = scan.SortedBatch.from_order(stream_codes, order)
+        outcome = is_outcome[order].astype(float)[:, None]
+        values = np.r_[np.zeros(n_rows), y][order][:, None]
+        rows = keyed.index[stream.codes]
+        count = scan.exclusive_sums(stream, outcome).ravel()
+        count += keyed.gather("y_count", 0.0, rows)
+        total = scan.exclusive_sums(stream, values).ravel()
+        total += keyed.gather("y_sum", 0.0, rows)
+        queries = np.flatnonzero(outcome[:, 0] == 0)
+        lasts = stream.last_rows()
+        updates = {
+            "y_count": count[lasts] + outcome[lasts, 0],
+            "y_sum": total[lasts] + values[lasts, 0],
+        }
+        columns.append((total + m * prior) / (count + m))
+        for half_life in half_lives:
+            name = f"{half_life:g}s"
+            x_before = keyed.gather(f"kx_{name}", np.nan, rows)
+            x = scan.running_max(stream, stream_time[order] / half_life, x_before)
+            s_before = keyed.gather(f"ks_{name}", 0.0, rows)[:, None]
+            w_before = keyed.gather(f"kw_{name}", 0.0, rows)[:, None]
+            s = scan.exclusive_decayed(stream, x, values, x_before, s_before).ravel()
+            w = scan.exclusive_decayed(stream, x, outcome, x_before, w_before).ravel()
+            columns.append((s + m * prior) / (w + m))
+            updates[f"kx_{name}"] = x[lasts]
+            updates[f"ks_{name}"] = s[lasts] + values[lasts, 0]
+            updates[f"kw_{name}"] = w[lasts] + outcome[lasts, 0]
+        out = np.empty((n_rows, len(columns) + per_group))
+        out[order[queries], : len(columns)] = np.column_stack(columns)[queries]
+        if per_group:
+            earlier = keyed.unsort(keyed.count_before)
+            out[order[queries], -1] = np.log1p(np.maximum(earlier[order[queries]] - count[queries], 0))
+        return out, updates
+
+    def _next_group_state(self, keyed, sorted_vectors, computed, target_updates, seconds):
+        """Each group's statistics including its last row. ``computed`` holds the
+        running sums and decayed sums already computed; ``target_updates`` the target
+        statistics' (None without ``y``)."""
         batch = keyed.batch
         n_rows = batch.order.size
         lasts = batch.last_rows()
         n_batch_rows = np.bincount(batch.codes, minlength=keyed.n_keys)
-        if computed is None:
-            sums = scan.exclusive_sums(batch, sorted_vectors)
-            sums += keyed.before("sums", sorted_vectors)
-            computed = {"sums": sums}
         updates = {
             "count": keyed.count_before[lasts] + 1,
             "sums": computed["sums"][lasts] + sorted_vectors[lasts],
         }
-        ones = np.ones((n_rows, 1))
         for name, x in self._clocks(keyed, seconds):
-            x_before = keyed.before_x(f"x_{name}")
-            if name in computed:
-                s, w = computed[name]
-            else:
-                s_before = keyed.before(f"s_{name}", sorted_vectors)
-                s = scan.exclusive_decayed(batch, x, sorted_vectors, x_before, s_before)
-                w_before = keyed.before(f"w_{name}", 1)
-                w = scan.exclusive_decayed(batch, x, ones, x_before, w_before)
+            s, w = computed[name]
             updates[f"x_{name}"] = x[lasts]
             updates[f"s_{name}"] = s[lasts] + sorted_vectors[lasts]
             updates[f"w_{name}"] = w[lasts] + 1.0
-            if y is not None:
-                sorted_y = y[batch.order][:, None]
-                ys_before = keyed.before(f"ys_{name}", 1)
-                ys = scan.exclusive_decayed(batch, x, sorted_y, x_before, ys_before)
-                updates[f"ys_{name}"] = ys[lasts] + sorted_y[lasts]
         if self.last:
             width = sorted_vectors.shape[1]
             ring = keyed.state_rows("ring", np.zeros((0, self.last, width)))
             updates["ring"] = scan.ring_after(batch, self.last, sorted_vectors, ring, n_batch_rows)
-        if y is not None:
-            y_sums = np.bincount(batch.codes, weights=y[batch.order], minlength=keyed.n_keys)
-            updates["y_count"] = keyed.before("y_count", 1).ravel()[lasts] + n_batch_rows
-            updates["y_sum"] = keyed.before("y_sum", 1).ravel()[lasts] + y_sums
+        updates.update(target_updates or {})
         return keyed.next_state(updates)
 
-    def _token_target(self, keyed, y, state):
-        """Ordered target mean of each row's token's earlier rows, and the next state."""
-        m, prior = self.smoothing, self.prior_
-        batch = keyed.batch
-        count = keyed.before("y_count", 1).ravel()
-        total = keyed.before("y_sum", 1).ravel()
-        if y is not None:
-            sorted_y = y[batch.order]
-            count = count + batch.rank
-            total = total + scan.exclusive_sums(batch, sorted_y[:, None]).ravel()
-        out = batch.unsort((total + m * prior) / (count + m))[:, None]
+    def _token_target(self, keyed, y, seconds, known, state):
+        """Target mean of each row's token's earlier (or known) rows, and the next
+        state."""
+        out, updates = self._target_statistics(keyed, y, seconds, known, per_group=False)
         if y is None:
             return out, state
-        lasts = batch.last_rows()
-        n_batch_rows = np.bincount(batch.codes, minlength=keyed.n_keys)
-        sums = np.bincount(batch.codes, weights=sorted_y, minlength=keyed.n_keys)
-        updates = {
-            "count": keyed.count_before[lasts] + 1,
-            "y_count": keyed.before("y_count", 1).ravel()[lasts] + n_batch_rows,
-            "y_sum": keyed.before("y_sum", 1).ravel()[lasts] + sums,
-        }
+        updates["count"] = keyed.count_before[keyed.batch.last_rows()] + 1
         return out, keyed.next_state(updates)
 
     # --- columns and inputs ---------------------------------------------------------
@@ -547,7 +634,22 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
                 f"time_column {self.time_column!r} is also among group_columns; a column "
                 "is either a sequence key or the time."
             )
+        known = _columns.resolve_columns(self, self.known_column, parameter="known_column")
+        self.known_column_ = int(known[0]) if known.size else None
+        if self.known_column_ is not None and self.time_column_ is None:
+            raise ValueError(
+                f"known_column={self.known_column!r} says when each row's target becomes "
+                "known, to be compared with each row's instant: set time_column too."
+            )
+        if self.known_column_ is not None and (
+            self.known_column_ == self.time_column_ or self.known_column_ in self.group_columns_
+        ):
+            raise ValueError(
+                f"known_column {self.known_column!r} must be a column of its own, not "
+                "time_column or a group column."
+            )
         taken = set(self.group_columns_.tolist()) | ({self.time_column_} - {None})
+        taken |= {self.known_column_} - {None}
         self.token_columns_ = np.asarray(
             [j for j in range(self.n_features_in_) if j not in taken], dtype=int
         )
@@ -618,19 +720,26 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
 
     def _seconds(self, X):
         """The time column as float seconds since 1970 (None without one)."""
-        if self.time_column_ is None:
+        return self._instants(X, self.time_column_, "time_column")
+
+    def _known_seconds(self, X):
+        """The known column as float seconds since 1970 (None without one)."""
+        return self._instants(X, self.known_column_, "known_column")
+
+    def _instants(self, X, j, parameter):
+        if j is None:
             return None
-        column = _columns.read_column(X, self.time_column_)
-        name = _columns.output_prefixes(self)[self.time_column_]
+        column = _columns.read_column(X, j)
+        name = _columns.output_prefixes(self)[j]
         if column.kind != _columns.DATETIME:
             raise TypeError(
-                f"time_column {name!r} must hold datetimes; it holds {column.kind} values."
+                f"{parameter} {name!r} must hold datetimes; it holds {column.kind} values."
             )
         if column.missing.any():
             row = int(np.flatnonzero(column.missing)[0])
             raise ValueError(
-                f"time_column {name!r} has a missing instant (row {row}); HistoryEmbedder "
-                "needs every row's time. Drop or fill those rows."
+                f"{parameter} {name!r} has a missing instant (row {row}); HistoryEmbedder "
+                "needs it for every row it learns from. Drop or fill those rows."
             )
         return since_epoch(column.values, "s")
 
@@ -695,7 +804,11 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
             names += [f"{v}_decay{decay}" for v in vectors]
         for j in range(1, self.last + 1):
             names += [f"{v}_last{j}" for v in vectors]
-        if self.prior_ is not None:
+        if self.prior_ is not None and self.known_column_ is not None:
+            in_time = [f"{h:g}s" for h in self._time_half_lives()]
+            names += ["target_mean"] + [f"target_decay{decay}" for decay in in_time]
+            names += ["pending"]
+        elif self.prior_ is not None:
             names += ["target_mean"] + [f"target_decay{decay}" for decay in decays]
         tokens = [prefixes[j] for j in self.token_columns_]
         if self.repeats:
@@ -757,9 +870,14 @@ class _Keyed:
     def unsort(self, sorted_values):
         return self.batch.unsort(sorted_values)
 
-    def _gather(self, name, fill):
+    def gather(self, name, fill, rows):
+        """Per element of ``rows`` (state rows, -1 for new keys), the state's float
+        array ``name`` (``fill`` for a new key)."""
+        return self._gather(name, fill, rows).astype(float)
+
+    def _gather(self, name, fill, rows=None):
         """Per sorted row, its key's state array ``name`` (``fill`` for a new key)."""
-        rows = self._row_index
+        rows = self._row_index if rows is None else rows
         if self.state is None or name not in self.state:
             shape = (rows.size,) + np.shape(fill)
             return np.broadcast_to(np.asarray(fill, dtype=float), shape).copy() if np.ndim(

@@ -40,8 +40,8 @@ class SortedBatch:
         Each sorted row's position among its key's rows of the batch.
     """
 
-    def __init__(self, codes, n_keys):
-        self.order = _groups.stable_order(codes, max(n_keys, 1))
+    def __init__(self, codes, n_keys, order=None):
+        self.order = _groups.stable_order(codes, max(n_keys, 1)) if order is None else order
         self.codes = codes[self.order]
         n_rows = codes.size
         self.starts = np.ones(n_rows, dtype=bool)
@@ -50,6 +50,11 @@ class SortedBatch:
         self.rank = np.arange(n_rows) - first
         self.ends = np.ones(n_rows, dtype=bool)
         self.ends[:-1] = self.starts[1:]
+
+    @classmethod
+    def from_order(cls, codes, order):
+        """Rows already ordered by ``order``, which groups equal codes together."""
+        return cls(codes, 0, order)
 
     def unsort(self, sorted_values):
         """Per-row values back in row order."""

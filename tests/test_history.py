@@ -311,3 +311,48 @@ def test_unseen_tokens_and_missing_tokens_and_keys():
     assert_array_equal(got[:, names.index("item_repeats")], np.log1p([0, 0, 1, 0]))
     later = embedder.transform(pd.DataFrame({"item": ["never seen"], "user": [1.0]}))
     assert np.isfinite(later).all() and later[0, 0] == pytest.approx(np.log1p(2))
+
+
+def test_known_column_statistics_use_only_targets_known_before_each_row():
+    """With known_column, a row's target statistics and pending count come from the
+    rows of its group whose target was known strictly before the row's instant,
+    written out as a loop over rows; decays count from when each became known."""
+    rng = np.random.default_rng(9)
+    n_rows = 200
+    asked = np.sort(rng.integers(0, 5 * 86400, n_rows)).astype(float)
+    lag = rng.exponential(3 * 3600, n_rows)
+    X = pd.DataFrame(
+        {
+            "dest": rng.integers(0, 5, n_rows),
+            "origin": rng.integers(0, 3, n_rows),
+            "when": pd.Timestamp("2024-01-01") + pd.to_timedelta(asked, unit="s"),
+            "known": pd.Timestamp("2024-01-01") + pd.to_timedelta(asked + 1 + lag, unit="s"),
+        }
+    )
+    y = rng.normal(size=n_rows)
+    m, half_life = 4.0, 7200.0
+    embedder = HistoryEmbedder(
+        group_columns="origin", time_column="when", known_column="known",
+        time_half_lives=["2h"], smoothing=m, repeats=False, mean=False, half_lives=(),
+        last=0, random_state=0,
+    )
+    got = embedder.fit_transform(X, y)
+    names = list(embedder.get_feature_names_out())
+    assert names[-4:] == ["target_mean", "target_decay7200s", "pending", "dest_target_mean"]
+    known_at = asked + 1 + lag
+    prior = y.mean()
+    for i in range(n_rows):
+        same = X["origin"].to_numpy() == X["origin"].to_numpy()[i]
+        seen = same & (known_at < asked[i])
+        weights = 2.0 ** (-(asked[i] - known_at[seen]) / half_life)
+        expected_mean = (y[seen].sum() + m * prior) / (seen.sum() + m)
+        expected_decay = (weights @ y[seen] + m * prior) / (weights.sum() + m)
+        pending = (same[:i]).sum() - seen.sum()
+        token = (X["dest"].to_numpy() == X["dest"].to_numpy()[i]) & (known_at < asked[i])
+        expected_token = (y[token].sum() + m * prior) / (token.sum() + m)
+        assert_allclose(
+            got[i, -4:],
+            [expected_mean, expected_decay, np.log1p(pending), expected_token],
+            rtol=1e-9,
+            atol=1e-12,
+        )
