@@ -1,9 +1,27 @@
-"""The main job behind ``python -m sk_seqembed``: model flight delays on bundled data.
+"""The main job behind ``python -m sk_seqembed``: a departure-delay nowcast on bundled data.
 
-On the bundled NYC flights table, with a time-ordered split (train before November
-2013, test on November and December), it grid-searches the embedding dimensions of a
-value + position + temporal pipeline with ``TimeSeriesSplit`` and compares it with
-baseline pipelines a data scientist would write with scikit-learn alone.
+The task, on the bundled NYC flights 2013 table: predict each flight's departure delay
+at its scheduled departure time, knowing every flight that has already left (a
+departure board's view). A flight's delay becomes known when it leaves,
+``sched_dep + dep_delay`` (a flight that leaves early counts as known from its
+scheduled time on, so no row ever sees itself). Models train on flights before
+November 2013 and are scored on November and December.
+
+Sequence features are point-in-time over the year's event log: each flight's use only
+departures known before its scheduled time, in training and test rows alike, as a
+feature store's point-in-time join or a serving loop that observes each departure
+would give them.
+
+- ours: :class:`HistoryEmbedder` with ``known_column`` per origin airport, per airline
+  at an airport and per aircraft (shrunk mean delay of the departures known so far,
+  decayed over 1 hour and 1 day, the flights of the group still waiting to leave, the
+  destination's and airline's known means), next to the identifiers' TargetEncoder and
+  the calendar;
+- baselines from scikit-learn and pandas alone: the mean, one-hot + Ridge, TargetEncoder
+  + gradient boosting, and the same with the lags a practitioner writes by hand with
+  pandas (the aircraft's leg of the day and turnaround, its previous leg's delay and the
+  flight number's last delay when already known, and the origin's mean delay over the
+  departures of the last hour).
 """
 
 import time
@@ -16,38 +34,47 @@ from sklearn.dummy import DummyRegressor
 from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.linear_model import Ridge
 from sklearn.metrics import mean_absolute_error, r2_score, root_mean_squared_error
-from sklearn.model_selection import GridSearchCV, KFold, TimeSeriesSplit
+from sklearn.model_selection import KFold
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import (
-    FunctionTransformer,
-    OneHotEncoder,
-    OrdinalEncoder,
-    StandardScaler,
-    TargetEncoder,
-)
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
+from sklearn.preprocessing import TargetEncoder
 
-from ._compose import make_sequence_embedder
-from ._position import PositionEmbedder
-from ._temporal import TemporalEmbedder
-from ._value import ValueEmbedder
+from ._history import HistoryEmbedder
 from .datasets import load_flights
 
 TEST_START = pd.Timestamp("2013-11-01")
-# Few distinct values: airline and airports.
-TOKENS = ["carrier", "origin", "dest"]
-# Thousands of distinct values: aircraft and flight numbers.
-IDS = ["tailnum", "flight"]
-# Calendar fields every model gets. No month or day of year: the test months come
-# after every training month, so a yearly cycle could only extrapolate.
-CALENDAR = ["weekday", "hour"]
+# Few distinct values: airline and airports; thousands: aircraft and flight numbers.
+IDENTIFIERS = ["carrier", "origin", "dest", "tailnum", "flight"]
+CALENDAR = ["weekday", "hour", "minute_of_day"]
 # Training flights in the default run: the most recent ones (mid-July to October).
 DEFAULT_TRAIN_ROWS = 100_000
+# Groups whose departures so far say most about the next one (congestion, backlogs).
+HISTORY_GROUPS = {
+    "origin": (["origin"], "carrier"),
+    "airline_at_origin": (["carrier", "origin"], "dest"),
+    "aircraft": (["tailnum"], "dest"),
+}
+HAND_MADE = [
+    "leg_of_day",
+    "turnaround_min",
+    "previous_leg_delay",
+    "flight_number_last_delay",
+    "origin_last_hour_delay",
+    "origin_last_hour_departures",
+]
 
 
 def calendar_fields(X):
-    """Weekday and hour of the local scheduled departure, as integers."""
+    """Weekday, hour and minute of the day of the local scheduled departure."""
     when = X["sched_dep"].dt
-    return pd.DataFrame({"weekday": when.day_of_week, "hour": when.hour}, index=X.index)
+    return pd.DataFrame(
+        {
+            "weekday": when.day_of_week,
+            "hour": when.hour,
+            "minute_of_day": when.hour * 60 + when.minute,
+        },
+        index=X.index,
+    )
 
 
 def _calendar():
@@ -56,8 +83,8 @@ def _calendar():
     )
 
 
-def _boosting(max_iter, **params):
-    return HistGradientBoostingRegressor(max_iter=max_iter, random_state=0, **params)
+def _boosting(max_iter):
+    return HistGradientBoostingRegressor(max_iter=max_iter, random_state=0)
 
 
 def _target_encoder():
@@ -75,84 +102,113 @@ def _sklearn_before(version):
     return installed < tuple(int(part) for part in version.split("."))
 
 
-def make_baselines(max_iter=200):
-    """Pipelines built from scikit-learn alone, by display name."""
+def known_instants(X, delay):
+    """When each flight's departure delay becomes known: when it leaves, and never
+    before its own scheduled time (plus a second), so no flight sees itself."""
+    left = X["sched_dep"] + pd.to_timedelta(delay, unit="min")
+    return left.where(left > X["sched_dep"], X["sched_dep"] + pd.Timedelta(seconds=1))
+
+
+def history_embedders(prior):
+    """One :class:`HistoryEmbedder` per group of :data:`HISTORY_GROUPS`."""
+    return {
+        name: HistoryEmbedder(
+            group_columns=keys,
+            time_column="sched_dep",
+            known_column="known",
+            mean=False,
+            half_lives=(),
+            time_half_lives=["1h", "1D"],
+            last=0,
+            repeats=False,
+            smoothing=20.0,
+            prior=prior,
+        )
+        for name, (keys, _) in HISTORY_GROUPS.items()
+    }
+
+
+def history_features(X, y, prior):
+    """Point-in-time history features of every flight (ours), as a DataFrame."""
+    frame = X.assign(known=known_instants(X, y))
+    parts = []
+    for name, embedder in history_embedders(prior).items():
+        keys, token = HISTORY_GROUPS[name]
+        columns = [token, *keys, "sched_dep", "known"]
+        out = embedder.set_output(transform="pandas").fit_transform(frame[columns], y)
+        parts.append(out.add_prefix(f"{name}_"))
+    return pd.concat(parts, axis=1)
+
+
+def hand_made_lags(X, y):
+    """The point-in-time lags a practitioner writes with pandas (the baseline)."""
+    known = known_instants(X, y)
+    out = pd.DataFrame(index=X.index)
+    day = X["sched_dep"].dt.normalize()
+    out["leg_of_day"] = X.groupby(["tailnum", day], sort=False).cumcount()
+    previous = X.groupby("tailnum", sort=False)["sched_dep"].shift()
+    out["turnaround_min"] = (X["sched_dep"] - previous).dt.total_seconds() / 60
+    frame = pd.DataFrame({"y": y, "known": known}, index=X.index)
+    for name, keys in (("previous_leg_delay", ["tailnum"]), ("flight_number_last_delay",
+                                                              ["carrier", "flight"])):
+        earlier = frame.groupby([X[key] for key in keys], sort=False).shift()
+        out[name] = earlier["y"].where(earlier["known"] < X["sched_dep"])
+    # The origin's mean delay over the departures of the hour before: cumulative sums
+    # over each origin's departures in the order they left, read by binary search.
+    hour_mean = np.full(len(X), np.nan)
+    hour_count = np.zeros(len(X))
+    asked = X["sched_dep"].to_numpy()
+    for origin in X["origin"].unique():
+        rows = np.flatnonzero((X["origin"] == origin).to_numpy())
+        order = np.argsort(known.to_numpy()[rows], kind="stable")
+        left = known.to_numpy()[rows][order]
+        sums = np.r_[0.0, np.cumsum(y[rows][order])]
+        stop = np.searchsorted(left, asked[rows], side="left")
+        start = np.searchsorted(left, asked[rows] - np.timedelta64(1, "h"), side="left")
+        count = stop - start
+        hour_count[rows] = count
+        hour_mean[rows] = np.where(count > 0, (sums[stop] - sums[start]) / np.maximum(count, 1), np.nan)
+    out["origin_last_hour_delay"] = hour_mean
+    out["origin_last_hour_departures"] = hour_count
+    return out
+
+
+def _trees(extra, max_iter):
+    """TargetEncoder identifiers, calendar integers, distance and ``extra`` columns,
+    then gradient boosting (which takes missing values as they are)."""
+    columns = ColumnTransformer(
+        [
+            ("identifiers", _target_encoder(), IDENTIFIERS),
+            ("calendar", _calendar(), ["sched_dep"]),
+            ("numbers", "passthrough", ["distance", *extra]),
+        ]
+    )
+    return make_pipeline(columns, _boosting(max_iter))
+
+
+def make_models(history_columns, max_iter=200):
+    """Every compared pipeline, by display name (ours have "ours" in the name)."""
     one_hot = OneHotEncoder(handle_unknown="ignore", min_frequency=20)
     linear = ColumnTransformer(
         [
-            ("tokens", one_hot, TOKENS + IDS),
+            ("identifiers", one_hot, IDENTIFIERS),
             ("calendar", make_pipeline(_calendar(), one_hot), ["sched_dep"]),
             ("distance", StandardScaler(), ["distance"]),
-        ]
-    )
-    ordinal = OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1)
-    trees = ColumnTransformer(
-        [
-            ("tokens", ordinal, TOKENS),
-            ("calendar", _calendar(), ["sched_dep"]),
-            ("distance", "passthrough", ["distance"]),
-        ]
-    )
-    target = ColumnTransformer(
-        [
-            ("tokens", _target_encoder(), TOKENS + IDS),
-            ("calendar", _calendar(), ["sched_dep"]),
-            ("distance", "passthrough", ["distance"]),
         ]
     )
     return {
         "mean (DummyRegressor)": DummyRegressor(),
         "one-hot ids + one-hot calendar, Ridge": make_pipeline(linear, Ridge(alpha=1.0)),
-        "ordinal ids + calendar ints, HistGB": make_pipeline(
-            trees, _boosting(max_iter, categorical_features=[0, 1, 2])
+        "TargetEncoder ids + calendar ints, HistGB": _trees([], max_iter),
+        "TargetEncoder + hand-made pandas lags, HistGB": _trees(HAND_MADE, max_iter),
+        "ours: HistoryEmbedder + TargetEncoder, HistGB": _trees(history_columns, max_iter),
+        "ours + hand-made pandas lags, HistGB": _trees(
+            [*history_columns, *HAND_MADE], max_iter
         ),
-        "TargetEncoder ids + calendar ints, HistGB": make_pipeline(target, _boosting(max_iter)),
     }
 
 
-def make_embedding_pipeline(*, position=True, max_iter=200):
-    """Value + (position +) temporal embeddings of a flight, then gradient boosting.
-
-    - value: each airline, airport, aircraft and flight number as the quantiles of
-      its delays seen in training (cross-fitted);
-    - position: which leg of its aircraft's day the flight is (delays build up);
-    - temporal: local departure time around the clock and the week, wrapping, and
-      the time since the aircraft's previous departure that day (its turnaround).
-    """
-    legs = ["tailnum", "day"]
-    embedder = make_sequence_embedder(
-        value=TOKENS + IDS,
-        position=legs if position else None,
-        temporal=["sched_dep", *legs],
-        value_embedder=ValueEmbedder(4, method="target", random_state=0),
-        position_embedder=PositionEmbedder(method="scalar") if position else None,
-        temporal_embedder=TemporalEmbedder(4, features=["hour", "weekday"], group_columns=legs),
-        remainder="drop",
-    )
-    # Distance, a plain number, joins the three steps as it is.
-    embedder.set_params(
-        transformers=[*embedder.transformers, ("distance", "passthrough", ["distance"])]
-    )
-    return make_pipeline(embedder, _boosting(max_iter))
-
-
-def make_search(*, full=False, n_jobs=None, max_iter=200):
-    """Grid search over the embedding dimensions, on time-ordered folds."""
-    grid = {
-        "columntransformer__value__embedding_dim": [2, 4, 8] if full else [2, 4],
-        "columntransformer__temporal__embedding_dim": [2, 4, 6] if full else [2, 4],
-    }
-    return GridSearchCV(
-        make_embedding_pipeline(max_iter=max_iter),
-        grid,
-        cv=TimeSeriesSplit(n_splits=4 if full else 3),
-        scoring="r2",
-        n_jobs=n_jobs,
-    )
-
-
-def _scores(name, model, X_test, y_test, fit_seconds):
-    predicted = model.predict(X_test)
+def _scores(name, predicted, y_test, fit_seconds):
     return {
         "model": name,
         "MAE": mean_absolute_error(y_test, predicted),
@@ -162,20 +218,31 @@ def _scores(name, model, X_test, y_test, fit_seconds):
     }
 
 
-def run(*, full=False, n_jobs=None, max_train_rows=None, log=print):
+def bootstrap_r2_gap(y, ours, theirs, days, n_draws=300, seed=0):
+    """95 % interval of R²(ours) − R²(theirs) over test days drawn with replacement
+    (days, not flights: delays within a day move together)."""
+    rng = np.random.default_rng(seed)
+    labels, day_of_row = np.unique(days, return_inverse=True)
+    rows_of_day = [np.flatnonzero(day_of_row == k) for k in range(labels.size)]
+    gaps = []
+    for _ in range(n_draws):
+        rows = np.concatenate([rows_of_day[k] for k in rng.integers(0, labels.size, labels.size)])
+        gaps.append(r2_score(y[rows], ours[rows]) - r2_score(y[rows], theirs[rows]))
+    return np.percentile(gaps, [2.5, 97.5])
+
+
+def run(*, full=False, max_train_rows=None, max_iter=200, log=print):
     """Fit every model on flights before November 2013 and score it on the rest.
 
     Parameters
     ----------
     full : bool, default=False
-        Train on every flight before November (273,355) with a larger grid; the
-        default trains on the most recent 100,000 (mid-July to October), which keeps
-        the job under a minute on 2 cores.
-    n_jobs : int, default=None
-        Parallel fits in the grid search (joblib).
+        Train on every flight before November; the default trains on the most recent
+        100,000 (mid-July to October), which keeps the job under a minute on 2 cores.
     max_train_rows : int, default=None
-        Keep only the last ``max_train_rows`` training flights (overrides the
-        default size; a quicker run).
+        Keep only the last ``max_train_rows`` training flights (a quicker run).
+    max_iter : int, default=200
+        Boosting iterations of every gradient-boosting model.
     log : callable, default=print
         Receives progress messages.
 
@@ -183,44 +250,49 @@ def run(*, full=False, n_jobs=None, max_train_rows=None, log=print):
     -------
     results : DataFrame
         One row per model: test MAE, RMSE and R² (delays in minutes) and fit seconds.
-    search : GridSearchCV
-        The fitted grid search of the embedding pipeline.
+    gap : dict
+        The best "ours" and best other model, and the bootstrap interval of their R²
+        difference.
     """
-    X, y = load_flights(return_X_y=True)
-    # The local date, so an aircraft's legs on one day form one sequence.
-    X = X.assign(day=X["sched_dep"].dt.normalize())
+    X, y = load_flights(target="dep_delay", return_X_y=True)
+    X = X.reset_index(drop=True)
+    y = y.to_numpy()
     is_train = (X["sched_dep"] < TEST_START).to_numpy()
-    X_train, y_train = X[is_train], y[is_train]
-    X_test, y_test = X[~is_train], y[~is_train]
+    train = np.flatnonzero(is_train)
     n_train = max_train_rows or (None if full else DEFAULT_TRAIN_ROWS)
     if n_train is not None:
-        X_train, y_train = X_train.tail(n_train), y_train.tail(n_train)
+        train = train[-n_train:]
+    test = np.flatnonzero(~is_train)
+    prior = float(y[train].mean())
     log(
-        f"flights: {len(X_train):,} training rows "
-        f"({X_train['sched_dep'].min():%Y-%m-%d} to {TEST_START:%Y-%m-%d}), "
-        f"{len(X_test):,} test rows (to {X_test['sched_dep'].max():%Y-%m-%d}); "
-        "target: arrival delay in minutes"
-    )
-    rows = []
-    models = {
-        **make_baselines(),
-        "ours without position, HistGB": make_embedding_pipeline(position=False),
-    }
-    for name, model in models.items():
-        log(f"  fitting {name} ...")
-        start = time.perf_counter()
-        model.fit(X_train, y_train)
-        rows.append(_scores(name, model, X_test, y_test, time.perf_counter() - start))
-    search = make_search(full=full, n_jobs=n_jobs)
-    n_candidates = np.prod([len(values) for values in search.param_grid.values()])
-    log(
-        f"  grid search: {n_candidates} embedding sizes x {search.cv.n_splits} "
-        "time-ordered folds ..."
+        f"flights: {train.size:,} training rows "
+        f"({X['sched_dep'].iloc[train[0]]:%Y-%m-%d} to {TEST_START:%Y-%m-%d}), "
+        f"{test.size:,} test rows (to {X['sched_dep'].max():%Y-%m-%d}); target: "
+        "departure delay in minutes, predicted at the scheduled departure"
     )
     start = time.perf_counter()
-    search.fit(X_train, y_train)
-    best = {key.rsplit("__", 2)[-2]: value for key, value in search.best_params_.items()}
-    name = "ours: value + position + temporal, HistGB (grid-searched)"
-    rows.append(_scores(name, search, X_test, y_test, time.perf_counter() - start))
-    log(f"  best embedding_dim per step (mean fold R2 {search.best_score_:.3f}): {best}")
-    return pd.DataFrame(rows).set_index("model"), search
+    history = history_features(X, y, prior)
+    log(
+        f"  point-in-time features of {len(X):,} flights: HistoryEmbedder "
+        f"{time.perf_counter() - start:.1f} s"
+    )
+    start = time.perf_counter()
+    lags = hand_made_lags(X, y)
+    log(f"  hand-made pandas lags {time.perf_counter() - start:.1f} s")
+    table = pd.concat([X, history, lags], axis=1)
+    rows, predictions = [], {}
+    for name, model in make_models(list(history.columns), max_iter).items():
+        log(f"  fitting {name} ...")
+        start = time.perf_counter()
+        model.fit(table.iloc[train], y[train])
+        seconds = time.perf_counter() - start
+        predictions[name] = model.predict(table.iloc[test])
+        rows.append(_scores(name, predictions[name], y[test], seconds))
+    results = pd.DataFrame(rows).set_index("model")
+    is_ours = results.index.str.contains("ours")
+    best_ours = results["R2"][is_ours].idxmax()
+    best_other = results["R2"][~is_ours].idxmax()
+    days = X["sched_dep"].dt.normalize().to_numpy()[test]
+    low, high = bootstrap_r2_gap(y[test], predictions[best_ours], predictions[best_other], days)
+    gap = {"ours": best_ours, "other": best_other, "low": low, "high": high}
+    return results, gap
