@@ -162,3 +162,19 @@ def test_event_log_is_reproducible_and_aware_when_asked():
     assert str(first[0]["timestamp"].dt.tz) == "Asia/Tokyo"
     different = make_event_log(n_sequences=30, random_state=4)[0]
     assert not different["item"].equals(first[0]["item"])
+
+
+def test_planted_taste_is_one_value_per_sequence_and_changes_nothing_else():
+    """``taste`` adds a per-sequence effect to the target, drawn last: X, the other
+    components and the default target are unchanged."""
+    X, y, truth = make_event_log(n_sequences=200, random_state=0)
+    X_t, y_t, truth_t = make_event_log(n_sequences=200, taste=1.5, random_state=0)
+    pd.testing.assert_frame_equal(X, X_t)
+    others = ["cluster", "position", "time_of_day", "weekend", "noise"]
+    pd.testing.assert_frame_equal(truth.components[others], truth_t.components[others])
+    assert (truth.components["taste"] == 0).all()
+    per_sequence = truth_t.components["taste"].groupby(X_t["sequence_id"])
+    assert (per_sequence.nunique() == 1).all()
+    assert per_sequence.first().std() == pytest.approx(1.5, rel=0.2)
+    assert_allclose(y_t, truth_t.components.sum(axis=1))
+    assert_allclose(y_t - y, truth_t.components["taste"])

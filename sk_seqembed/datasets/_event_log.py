@@ -45,6 +45,7 @@ def make_event_log(
     start="2024-01-01",
     n_days=56,
     tz=None,
+    taste=0.0,
     random_state=None,
 ):
     """Generate an event table whose tokens, positions and times carry planted signal.
@@ -69,7 +70,10 @@ def make_event_log(
     - ``time_of_day``: ``sin(2 pi t / 24) + 0.5 cos(2 pi t / 24)`` for the local time of
       day ``t`` in hours (continuous: 23:59 is next to 00:00);
     - ``weekend``: ``0.8`` on Saturdays and Sundays, local time;
-    - ``noise``: Gaussian with standard deviation ``noise``.
+    - ``noise``: Gaussian with standard deviation ``noise``;
+    - ``taste``: a per-sequence effect, Gaussian with standard deviation ``taste``,
+      shared by every event of the sequence (0 by default): what a sequence's earlier
+      targets reveal about its next ones.
 
     Parameters
     ----------
@@ -93,6 +97,9 @@ def make_event_log(
         If given, timestamps are tz-aware in this zone; the planted hour and weekend
         effects then follow local time. Wall-clock times that do not exist (spring DST
         gap) are shifted forward; ambiguous ones (autumn fold) are read as standard time.
+    taste : float, default=0.0
+        Standard deviation of the per-sequence ``taste`` effect. It is drawn after
+        everything else, so every other output is the same for any ``taste``.
     random_state : int, RandomState instance or None, default=None
         Seed for reproducible output.
 
@@ -107,7 +114,7 @@ def make_event_log(
     truth : Bunch
         ``token_cluster`` (Series: item id -> cluster), ``cluster_effect`` (ndarray of
         shape (n_clusters,)), ``cluster`` and ``position`` (ndarray per row), and
-        ``components`` (DataFrame per row with the five parts of the target above, which
+        ``components`` (DataFrame per row with the six parts of the target above, which
         add up to ``y``).
 
     See Also
@@ -177,6 +184,9 @@ def make_event_log(
             "weekend": _WEEKEND_EFFECT * (local.day_of_week >= 5).to_numpy(),
             "noise": noise * rng.standard_normal(n_events),
         }
+    )
+    components["taste"] = (
+        np.repeat(taste * rng.standard_normal(n_sequences), lengths) if taste else 0.0
     )
 
     # Rows in time order; ties keep sequence and position order.
