@@ -26,6 +26,7 @@ SCRIPTS = [
     "bench_position.py",
     "bench_temporal.py",
     "bench_state.py",
+    "bench_history.py",
     "bench_accuracy.py",
 ]
 # Scripts that can also write their tables as markdown (``--markdown PATH``).
