@@ -117,6 +117,9 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         The fitted embedder of the token columns.
     token_columns_ : ndarray of int
         Positions of the token columns in the input.
+    value_columns_ : ndarray of int
+        Positions of the columns ``value_embedder_`` reads: the token columns, then the
+        group columns when it takes ``group_columns``.
     group_columns_ : ndarray of int
         Positions of the group columns.
     time_column_ : int or None
@@ -282,33 +285,44 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
 
     def _fit(self, X, y):
         X = _columns.check_input(self, X, reset=True)
-        self._resolve_columns()
+        embedder = self._start_fit()
         y = self._check_target(X, y)
+        targets = None if y is None else (float(np.mean(y)), y.size)
+        self._set_vectors(embedder.fit(self._embedder_input(X), y), targets)
+        out, history = self._scan(X, None, y)
+        self._set_state(history, _state.fingerprint(X, range(self.n_features_in_)))
+        return out
+
+    def _start_fit(self):
+        """Resolve the columns (``n_features_in_`` is set); the unfitted value embedder,
+        configured to read :meth:`_embedder_input`."""
+        self._resolve_columns()
         embedder = self._default_value_embedder() if self.value_embedder is None else clone(
             self.value_embedder
         )
-        group_names = [_columns.output_prefixes(self)[j] for j in self.group_columns_]
-        tokens = self._token_frame(X)
+        self.value_columns_ = self.token_columns_
         if "group_columns" in embedder.get_params():
-            # The value embedder sees the token columns only; cooccurrence windows
-            # would need the keys, given to it as extra columns.
-            tokens = self._with_columns(X, np.r_[self.token_columns_, self.group_columns_])
-            n_tokens = self.token_columns_.size
-            embedder.set_params(
-                group_columns=list(range(n_tokens, n_tokens + self.group_columns_.size))
-                if group_names
-                else None
-            )
-        self.value_embedder_ = embedder.fit(tokens, y)
-        self.prior_ = None
-        if y is not None:
-            self.prior_ = float(np.mean(y) if self.prior is None else self.prior)
-        self.n_targets_ = 0 if y is None else y.size
-        self.history_ = None
-        out, self.history_ = self._scan(X, None, y)
-        self._check_state_bytes(self.history_)
-        self.replay_ = _state.fingerprint(X, range(self.n_features_in_))
-        return out
+            # Co-occurrence windows stay within sequences: the embedder also gets the
+            # keys, after the tokens, as its own group columns.
+            n_tokens, n_keys = self.token_columns_.size, self.group_columns_.size
+            self.value_columns_ = np.r_[self.token_columns_, self.group_columns_]
+            keys = list(range(n_tokens, n_tokens + n_keys))
+            embedder.set_params(group_columns=keys or None)
+        return embedder
+
+    def _set_vectors(self, value_embedder, targets):
+        """The fitted value embedder and the prior; ``targets``: None, or the mean and
+        the number of the targets fit saw."""
+        self.value_embedder_ = value_embedder
+        self.prior_, self.n_targets_ = None, 0
+        if targets is not None:
+            mean, self.n_targets_ = targets
+            self.prior_ = float(mean if self.prior is None else self.prior)
+
+    def _set_state(self, history, fingerprint):
+        self._check_state_bytes(history)
+        self.history_ = history
+        self.replay_ = fingerprint
 
     def partial_fit(self, X, y=None):
         """Advance the state with rows observed after those seen so far.
@@ -743,14 +757,9 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
             )
         return since_epoch(column.values, "s")
 
-    def _token_frame(self, X):
-        return self._with_columns(X, self.token_columns_)
-
     def _embedder_input(self, X):
-        params = self.value_embedder_.get_params()
-        if "group_columns" in params:
-            return self._with_columns(X, np.r_[self.token_columns_, self.group_columns_])
-        return self._token_frame(X)
+        """The columns the value embedder reads: tokens (then keys, see ``_start_fit``)."""
+        return self._with_columns(X, self.value_columns_)
 
     @staticmethod
     def _with_columns(X, columns):
