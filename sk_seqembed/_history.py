@@ -362,6 +362,28 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         self.replay_ = None
         return self
 
+    # --- fitting and transforming in order, chunk by chunk (DaskEmbedder) -----------
+
+    def _start_ordered_fit(self, meta):
+        """Resolve the columns from a frame's ``meta`` (a few rows with its dtypes); the
+        unfitted value embedder and the positions of the columns it reads."""
+        _columns.check_input(self, meta, reset=True)
+        embedder = self._start_fit()
+        if self.history == "ignore":
+            raise ValueError(
+                "HistoryEmbedder(history='ignore') starts every transform afresh within "
+                "its own frame; on a dask DataFrame the frame spans partitions, so it is "
+                "not supported there. Use history='continue'."
+            )
+        return embedder, self.value_columns_
+
+    def _scan_chunk(self, X, state, y=None, *, keep_state=True):
+        """The features of chunk ``X`` placed after ``state``, and the state after it
+        (``y``: the chunk's targets, when fitting)."""
+        X = _columns.check_input(self, X, reset=False)
+        y = self._check_target(X, y)
+        return self._scan(X, state, y, keep_state=keep_state)
+
     # --- transform ------------------------------------------------------------------
 
     def transform(self, X):
@@ -516,15 +538,19 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
                 "y_count": count[lasts] + 1,
                 "y_sum": total[lasts] + sorted_y[lasts, 0],
             }
+        # Targets decay from the last row with a target (its own instant and weight:
+        # rows transformed since, without targets, move the sequences on, not these).
         for name, x in self._clocks(keyed, seconds) if per_group else []:
-            x_before = keyed.before_x(f"x_{name}")
+            x_before = keyed.before_x(f"yx_{name}")
             s_before = keyed.before(f"ys_{name}", 1)
-            w_before = keyed.before(f"w_{name}", 1)
+            w_before = keyed.before(f"yw_{name}", 1)
             if y is not None:
                 s = scan.exclusive_decayed(batch, x, sorted_y, x_before, s_before).ravel()
                 ones = np.ones((n_rows, 1))
                 w = scan.exclusive_decayed(batch, x, ones, x_before, w_before).ravel()
                 updates[f"ys_{name}"] = s[lasts] + sorted_y[lasts, 0]
+                updates[f"yw_{name}"] = w[lasts] + 1.0
+                updates[f"yx_{name}"] = x[lasts]
             else:
                 decay = np.where(np.isnan(x_before), 0.0, np.exp2(-(x - x_before)))
                 s, w = s_before.ravel() * decay, w_before.ravel() * decay

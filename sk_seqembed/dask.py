@@ -29,7 +29,7 @@ except ImportError as error:  # pragma: no cover - depends on the environment
         "sk_seqembed.dask needs dask: pip install 'sk_seqembed[dask]'."
     ) from error
 
-from . import _groups
+from . import _groups, _sequence_state
 from . import _radix_select as _radix
 from ._column_parts import ColumnParts
 from ._partitioned import OrderStatistics, PartitionedMixin
@@ -51,7 +51,10 @@ class DaskEmbedder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         A ``ValueEmbedder``, ``PositionEmbedder``, ``TemporalEmbedder``,
         ``EmbeddingSum``, or a ``ColumnTransformer`` whose parts are these, ``"drop"``
         or ``"passthrough"`` (as :func:`~sk_seqembed.make_sequence_embedder` builds).
-        It is cloned in ``fit``.
+        Or a ``HistoryEmbedder``, whose state follows the rows in order: its value
+        embedder is fitted by reductions, its state by one pass over the partitions in
+        order; a transform first passes over the partitions in order to find the state
+        before each. It is cloned in ``fit``.
     split_every : int, default=8
         How many partitions' statistics one task combines (the fan-in of the tree
         reduction).
@@ -166,7 +169,10 @@ class DaskEmbedder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             The fitted wrapper.
         """
         estimator = clone(self.estimator)
-        if _is_dask(X):
+        if _is_dask(X) and _is_ordered(estimator):
+            y = _check_target(X, y)
+            self.estimator_, _ = _fit_in_order(estimator, X, y, self.split_every)
+        elif _is_dask(X):
             self.estimator_ = _fit(estimator, X, _check_target(X, y), self.split_every)
         else:
             self.estimator_ = estimator.fit(X, y)
@@ -190,6 +196,8 @@ class DaskEmbedder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             fitted estimator's feature names and the input's index.
         """
         check_is_fitted(self)
+        if _is_dask(X) and _is_ordered(self.estimator_):
+            return _transform_in_order(self.estimator_, X)
         if _is_dask(X):
             return _transform(self.estimator_, X)
         return self.estimator_.transform(X)
@@ -224,6 +232,16 @@ class DaskEmbedder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             if hasattr(estimator, "feature_names_in_"):
                 self.feature_names_in_ = estimator.feature_names_in_
             return out
+        if _is_ordered(self.estimator):
+            y = _check_target(X, y)
+            estimator, states = _fit_in_order(
+                clone(self.estimator), X, y, self.split_every, keep_states=True
+            )
+            self.estimator_ = estimator
+            self.n_features_in_ = estimator.n_features_in_
+            if hasattr(estimator, "feature_names_in_"):
+                self.feature_names_in_ = estimator.feature_names_in_
+            return _ordered_outputs(estimator, X, y, states)
         if _contract(self.estimator)._fit_transform_is_cross_fitted():
             raise ValueError(
                 "fit_transform on a dask DataFrame would give training rows target "
@@ -288,6 +306,12 @@ def _check_target(X, y):
 # --- the contract: what DaskEmbedder fits and transforms ------------------------------
 
 
+def _is_ordered(estimator):
+    """Whether ``estimator`` carries a state along the rows in order, fitted and
+    transformed partition after partition (``HistoryEmbedder``), not by reductions."""
+    return hasattr(estimator, "_scan_chunk") and hasattr(estimator, "_start_ordered_fit")
+
+
 def _contract(estimator):
     """``estimator`` as the partitioned contract sees it (see ``_partitioned``)."""
     if isinstance(estimator, PartitionedMixin):
@@ -297,7 +321,8 @@ def _contract(estimator):
     raise TypeError(
         "DaskEmbedder wraps estimators that follow sk_seqembed's partitioned contract: "
         "ValueEmbedder, PositionEmbedder, TemporalEmbedder, EmbeddingSum, your own "
-        "PartitionedMixin estimator, or a ColumnTransformer of them; got "
+        "PartitionedMixin estimator, or a ColumnTransformer of them (and HistoryEmbedder "
+        "alone, partition after partition); got "
         f"{type(estimator).__name__}."
     )
 
@@ -542,3 +567,94 @@ def _transform_chunk(X, context, contract, fitted):
         out = pd.DataFrame(out, columns=fitted.get_feature_names_out(), index=X.index)
     out.index = X.index
     return out
+
+
+# --- estimators whose state follows the rows in order ---------------------------------
+
+
+def _fit_in_order(estimator, X, y, split_every, keep_states=False):
+    """Fit an ordered estimator: its value embedder by reductions over the partitions,
+    then its state by one pass over the partitions in order (one partition in memory at
+    a time). Returns the fitted estimator and, with ``keep_states``, the state before
+    each partition."""
+    embedder, columns = estimator._start_ordered_fit(X._meta_nonempty)
+    names = [X.columns[j] for j in columns]
+    embedder = _fit(embedder, X[names], y, split_every) if isinstance(
+        embedder, PartitionedMixin
+    ) else embedder.fit(X[names].compute(), None if y is None else y.compute())
+    targets = None
+    if y is not None:
+        mean, n_targets = dask.compute(y.mean(), y.size)
+        targets = (float(mean), int(n_targets))
+    estimator._set_vectors(embedder, targets)
+    with _as_partitioned():
+        X_parts = X.to_delayed()
+        y_parts = y.to_delayed() if y is not None else [None] * len(X_parts)
+    state, states, fingerprints = None, [], []
+    for part, part_y in zip(X_parts, y_parts, strict=True):
+        frame, target = dask.compute(part, part_y)
+        states.append(state)
+        if len(frame):
+            target = None if target is None else np.asarray(target)
+            _, state = estimator._scan_chunk(frame, state, target)
+            fingerprints.append(_fingerprint(estimator, frame))
+    if not fingerprints:
+        raise ValueError(
+            f"Found array with 0 sample(s) (every one of the {X.npartitions} partitions "
+            "is empty) while a minimum of 1 is required."
+        )
+    estimator._set_state(state, _sequence_state.add_fingerprints(fingerprints))
+    return estimator, states if keep_states else None
+
+
+def _fingerprint(estimator, frame):
+    return _sequence_state.fingerprint(frame, range(estimator.n_features_in_))
+
+
+def _transform_in_order(fitted, X):
+    """Transform with an ordered estimator: one pass in order finds the state before
+    each partition (the fitted state advanced by the partitions before it, without
+    targets), then each partition is transformed lazily from its own."""
+    states, fingerprints = [], []
+    state = fitted.history_
+    with _as_partitioned():
+        parts = X.to_delayed()
+    for part in parts:
+        frame = part.compute()
+        states.append(state)
+        if len(frame):
+            _, state = fitted._scan_chunk(frame, state)
+            fingerprints.append(_fingerprint(fitted, frame))
+    if fingerprints and _sequence_state.add_fingerprints(fingerprints) == fitted.replay_:
+        raise ValueError(
+            f"This dask DataFrame holds the rows {type(fitted).__name__} was fitted on: "
+            "on pandas they would get their in-frame features (a replay), which dask "
+            "cannot give partition by partition. Use DaskEmbedder.fit_transform, or "
+            "transform the pandas frame."
+        )
+    return _ordered_outputs(fitted, X, None, states)
+
+
+def _ordered_outputs(fitted, X, y, states):
+    """A lazy dask DataFrame: each partition's features from the state before it."""
+    names = list(fitted.get_feature_names_out())
+    meta = pd.DataFrame(
+        {name: pd.Series(dtype=fitted.dtype) for name in names}, index=X._meta.index[:0]
+    )
+    with _as_partitioned():
+        parts = X.to_delayed()
+        y_parts = y.to_delayed() if y is not None else [None] * len(parts)
+    outputs = [
+        dask.delayed(_ordered_chunk, pure=False)(part, state, part_y, fitted, names)
+        for part, part_y, state in zip(parts, y_parts, states, strict=True)
+    ]
+    divisions = X.divisions if X.known_divisions else None
+    return dd.from_delayed(outputs, meta=meta, divisions=divisions, verify_meta=False)
+
+
+def _ordered_chunk(X, state, y, fitted, names):
+    if not len(X):
+        return pd.DataFrame({name: pd.Series(dtype=fitted.dtype) for name in names}, index=X.index)
+    target = None if y is None else np.asarray(y)
+    out, _ = fitted._scan_chunk(X, state, target, keep_state=False)
+    return pd.DataFrame(out, columns=names, index=X.index)

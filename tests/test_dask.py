@@ -24,6 +24,7 @@ distributed = pytest.importorskip("distributed")
 
 from sk_seqembed import (  # noqa: E402
     EmbeddingSum,
+    HistoryEmbedder,
     PositionEmbedder,
     TemporalEmbedder,
     ValueEmbedder,
@@ -629,3 +630,32 @@ def test_a_users_own_contract_estimator(client):
         [("own", RunningTotal(), ["step"]), ("position", PositionEmbedder(4), ["sequence_id"])]
     )
     _assert_same_as_pandas(recipe, list(X.columns), X)
+
+
+def _history_embedder(**params):
+    return HistoryEmbedder(
+        group_columns="sequence_id", time_column="local_time", time_half_lives=["1h"],
+        last=2, random_state=0, **params,
+    )
+
+
+def test_history_embedder_fits_and_transforms_partition_after_partition(client):
+    """HistoryEmbedder on dask: its state is built over the partitions in order, so
+    fit_transform (ordered target statistics included) and the transform of later
+    rows equal pandas; the fitted rows again are refused by name, not misplaced."""
+    columns = ["item", "sequence_id", "local_time"]
+    X, y = X_EVENTS[columns], Y_EVENTS
+    X_dask, y_dask = _dask(X, y)
+    got = DaskEmbedder(_history_embedder()).fit_transform(X_dask, y_dask).compute()
+    expected = _history_embedder().fit_transform(X, y)
+    assert list(got.columns) == list(_history_embedder().fit(X, y).get_feature_names_out())
+    assert_allclose(got.to_numpy(), expected, atol=1e-12)
+    assert_array_equal(got.index, X.index)
+    k = len(X) // 2
+    fitted = DaskEmbedder(_history_embedder()).fit(*_dask(X[:k], y[:k], npartitions=3))
+    later = fitted.transform(_dask(X[k:], npartitions=5)).compute()
+    assert_allclose(later.to_numpy(), _history_embedder().fit(X[:k], y[:k]).transform(X[k:]))
+    with pytest.raises(ValueError, match="holds the rows HistoryEmbedder was fitted on"):
+        fitted.transform(_dask(X[:k], npartitions=2)).compute()
+    with pytest.raises(ValueError, match="history='ignore'"):
+        DaskEmbedder(_history_embedder(history="ignore")).fit(_dask(X[:k]))
