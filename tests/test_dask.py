@@ -463,7 +463,7 @@ def test_bad_inputs(client, events):
     scaled = ColumnTransformer([("scale", StandardScaler(), ["item"])])
     with pytest.raises(TypeError, match="part 'scale' is a StandardScaler"):
         DaskEmbedder(scaled).fit(ddf)
-    with pytest.raises(TypeError, match="ColumnTransformer of them; got StandardScaler"):
+    with pytest.raises(TypeError, match=r"HistoryEmbedder alone, .*\); got StandardScaler"):
         DaskEmbedder(StandardScaler()).fit(ddf)
     with pytest.raises(ValueError, match="'estimator' parameter of DaskEmbedder"):
         DaskEmbedder(Ridge()).fit(ddf)
