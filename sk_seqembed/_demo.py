@@ -123,6 +123,8 @@ def history_embedders(prior):
             repeats=False,
             smoothing=20.0,
             prior=prior,
+            # Seeded: the destinations' and airlines' hashing vectors, decayed in time.
+            random_state=0,
         )
         for name, (keys, _) in HISTORY_GROUPS.items()
     }
