@@ -430,10 +430,9 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
             targets = _Keyed(X, self.group_columns_, before.get("groups"), names)
         seconds = self._seconds(X)
         known = self._known_seconds(X) if y is not None else None
-        out, group_state = self._group_features(
+        blocks, group_state = self._group_features(
             groups, targets, vectors, seconds, known, y, keep
         )
-        blocks = [out]
         pair_states, token_states = [], []
         for c, j in enumerate(self.token_columns_):
             if not self.repeats:
@@ -454,8 +453,13 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
                 token_states.append(state)
         if keep:
             after = {"groups": group_state, "pairs": pair_states, "tokens": token_states}
-        out = np.hstack(blocks) if len(blocks) > 1 else blocks[0]
-        return out.astype(self.dtype, copy=False), after
+        # One copy of every block into the output, in its dtype.
+        out = np.empty((n_rows, sum(block.shape[1] for block in blocks)), dtype=self.dtype)
+        start = 0
+        for block in blocks:
+            out[:, start : start + block.shape[1]] = block
+            start += block.shape[1]
+        return out, after
 
     def _group_features(self, groups, targets, vectors, seconds, known, y, keep_state):
         """Counts, vector aggregates and target statistics per group, and (when
@@ -484,15 +488,15 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
                 batch, self.last, sorted_vectors, ring, groups.state_count
             )
             columns.append(previous.reshape(n_rows, -1))
-        out = batch.unsort(np.hstack(columns))
+        blocks = [batch.unsort(np.hstack(columns))]
         target_updates = None
         if self.prior_ is not None:
             target_out, target_updates = self._group_target(targets, y, seconds, known)
-            out = np.hstack([out, target_out])
+            blocks.append(target_out)
         if not keep_state:
-            return out, None
+            return blocks, None
         state = self._next_group_state(groups, sorted_vectors, computed, target_updates, seconds)
-        return out, state
+        return blocks, state
 
     def _clocks(self, keyed, seconds):
         """Per decay: its name and each sorted row's instant in half-lives."""
@@ -914,15 +918,16 @@ class _Keyed:
         """Per sorted row, its key's state array ``name`` (``fill`` for a new key)."""
         rows = self._row_index if rows is None else rows
         if self.state is None or name not in self.state:
+            # No state yet: zeros (or NaN instants) without a gather.
             shape = (rows.size,) + np.shape(fill)
-            return np.broadcast_to(np.asarray(fill, dtype=float), shape).copy() if np.ndim(
-                fill
-            ) else np.full(rows.size, fill)
+            return np.full(shape, np.asarray(fill, dtype=float).flat[0] if np.ndim(fill) else fill)
         array = self.state[name]
-        out = array[np.maximum(rows, 0)].copy() if array.size else np.zeros(
-            (rows.size,) + array.shape[1:], array.dtype
-        )
-        out[rows < 0] = fill
+        if not array.size:
+            return np.zeros((rows.size,) + array.shape[1:], array.dtype)
+        out = array[np.maximum(rows, 0)]  # a fancy-indexed gather is a new array
+        new = rows < 0
+        if new.any():
+            out[new] = fill
         return out
 
     def before(self, name, like):
@@ -932,8 +937,8 @@ class _Keyed:
         fill = np.zeros(width) if not isinstance(like, int) else 0.0
         out = self._gather(name, fill)
         if isinstance(like, int):
-            return out.reshape(-1, 1).astype(float)
-        return out.astype(float)
+            return out.reshape(-1, 1).astype(float, copy=False)
+        return out.astype(float, copy=False)
 
     def before_x(self, name):
         """Per sorted row, its key's last instant in the state (NaN for a new key)."""
