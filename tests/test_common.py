@@ -45,6 +45,7 @@ from sklearn.utils.estimator_checks import (
 import sk_seqembed
 from sk_seqembed import (
     EmbeddingSum,
+    HistoryEmbedder,
     PositionEmbedder,
     TemporalEmbedder,
     ValueEmbedder,
@@ -126,6 +127,7 @@ CHECKED_ESTIMATORS += METHOD_VARIANTS + [ColumnProbe()]
 CHECKED_ESTIMATORS += [
     DaskEmbedder(ValueEmbedder(method="target", cv=3, random_state=0)),
     DaskEmbedder(PositionEmbedder(method="scalar", positions="global")),
+    DaskEmbedder(HistoryEmbedder(random_state=0)),
 ]
 
 # Checks an estimator cannot pass by design, each with its reason, by class and by

@@ -10,7 +10,7 @@ import pickle
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import BaseEstimator, TransformerMixin, clone
@@ -659,3 +659,36 @@ def test_history_embedder_fits_and_transforms_partition_after_partition(client):
         fitted.transform(_dask(X[:k], npartitions=2)).compute()
     with pytest.raises(ValueError, match="history='ignore'"):
         DaskEmbedder(_history_embedder(history="ignore")).fit(_dask(X[:k]))
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    n_partitions=st.integers(1, 6),
+    split=st.floats(0.1, 0.9),
+    seed=st.integers(0, 10_000),
+)
+def test_property_history_embedder_on_dask_equals_pandas(n_partitions, split, seed):
+    """Any partitioning and split point: fit on the first rows, transform the rest,
+    and fit_transform with y, on dask, equal pandas (synchronous scheduler)."""
+    rng = np.random.default_rng(seed)
+    n_rows = 80
+    X = pd.DataFrame(
+        {
+            "item": rng.integers(0, 6, n_rows),
+            "user": rng.integers(0, 5, n_rows),
+            "when": pd.Timestamp("2024-01-01")
+            + pd.to_timedelta(np.sort(rng.integers(0, 10**6, n_rows)), unit="s"),
+        }
+    )
+    y = pd.Series(rng.normal(size=n_rows), name="y")
+    make = lambda: HistoryEmbedder(  # noqa: E731
+        group_columns="user", time_column="when", time_half_lives=["1h"], last=1,
+        random_state=0,
+    )
+    k = int(split * n_rows)
+    with dask.config.set(scheduler="synchronous"):
+        whole = DaskEmbedder(make()).fit_transform(*_dask(X, y, n_partitions)).compute()
+        fitted = DaskEmbedder(make()).fit(_dask(X[:k], npartitions=min(n_partitions, k)))
+        later = fitted.transform(_dask(X[k:], npartitions=n_partitions)).compute()
+    assert_allclose(whole.to_numpy(), make().fit_transform(X, y), atol=1e-12)
+    assert_allclose(later.to_numpy(), make().fit(X[:k]).transform(X[k:]), atol=1e-12)
