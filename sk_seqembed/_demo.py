@@ -32,6 +32,7 @@ import sklearn
 from sklearn.compose import ColumnTransformer
 from sklearn.dummy import DummyRegressor
 from sklearn.ensemble import HistGradientBoostingRegressor
+from sklearn.impute import SimpleImputer
 from sklearn.linear_model import Ridge
 from sklearn.metrics import mean_absolute_error, r2_score, root_mean_squared_error
 from sklearn.model_selection import KFold
@@ -46,6 +47,7 @@ TEST_START = pd.Timestamp("2013-11-01")
 # Few distinct values: airline and airports; thousands: aircraft and flight numbers.
 IDENTIFIERS = ["carrier", "origin", "dest", "tailnum", "flight"]
 CALENDAR = ["weekday", "hour", "minute_of_day"]
+LINEAR_CALENDAR = ("weekday", "hour")
 # Training flights in the default run: the most recent ones (mid-July to October).
 DEFAULT_TRAIN_ROWS = 100_000
 # Groups whose departures so far say most about the next one (congestion, backlogs).
@@ -64,22 +66,24 @@ HAND_MADE = [
 ]
 
 
-def calendar_fields(X):
+def calendar_fields(X, fields=tuple(CALENDAR)):
     """Weekday, hour and minute of the day of the local scheduled departure."""
     when = X["sched_dep"].dt
-    return pd.DataFrame(
-        {
-            "weekday": when.day_of_week,
-            "hour": when.hour,
-            "minute_of_day": when.hour * 60 + when.minute,
-        },
-        index=X.index,
-    )
+    every = {
+        "weekday": when.day_of_week,
+        "hour": when.hour,
+        "minute_of_day": when.hour * 60 + when.minute,
+    }
+    return pd.DataFrame({field: every[field] for field in fields}, index=X.index)
 
 
-def _calendar():
+def _calendar(fields=tuple(CALENDAR)):
+    """The calendar fields as integers (trees), or to one-hot encode (linear models:
+    weekday and hour only, not 1,440 minutes)."""
     return FunctionTransformer(
-        calendar_fields, feature_names_out=lambda *_: np.array(CALENDAR, dtype=object)
+        calendar_fields,
+        kw_args={"fields": fields},
+        feature_names_out=lambda *_: np.array(fields, dtype=object),
     )
 
 
@@ -188,19 +192,39 @@ def _trees(extra, max_iter):
     return make_pipeline(columns, _boosting(max_iter))
 
 
+def _linear(extra):
+    """Scaled TargetEncoder identifiers, one-hot calendar, and distance and ``extra``
+    columns scaled (missing lags imputed with an indicator), then Ridge."""
+    numbers = make_pipeline(
+        SimpleImputer(strategy="median", add_indicator=True), StandardScaler()
+    )
+    # Dense: a few dozen columns, where Ridge's direct solver is fastest.
+    one_hot = OneHotEncoder(handle_unknown="ignore", sparse_output=False)
+    columns = ColumnTransformer(
+        [
+            ("identifiers", make_pipeline(_target_encoder(), StandardScaler()), IDENTIFIERS),
+            ("calendar", make_pipeline(_calendar(LINEAR_CALENDAR), one_hot), ["sched_dep"]),
+            ("numbers", numbers, ["distance", *extra]),
+        ]
+    )
+    return make_pipeline(columns, Ridge(alpha=1.0))
+
+
 def make_models(history_columns, max_iter=200):
     """Every compared pipeline, by display name (ours have "ours" in the name)."""
     one_hot = OneHotEncoder(handle_unknown="ignore", min_frequency=20)
     linear = ColumnTransformer(
         [
             ("identifiers", one_hot, IDENTIFIERS),
-            ("calendar", make_pipeline(_calendar(), one_hot), ["sched_dep"]),
+            ("calendar", make_pipeline(_calendar(LINEAR_CALENDAR), one_hot), ["sched_dep"]),
             ("distance", StandardScaler(), ["distance"]),
         ]
     )
     return {
         "mean (DummyRegressor)": DummyRegressor(),
         "one-hot ids + one-hot calendar, Ridge": make_pipeline(linear, Ridge(alpha=1.0)),
+        "TargetEncoder + hand-made pandas lags, Ridge": _linear(HAND_MADE),
+        "ours: HistoryEmbedder + TargetEncoder, Ridge": _linear(history_columns),
         "TargetEncoder ids + calendar ints, HistGB": _trees([], max_iter),
         "TargetEncoder + hand-made pandas lags, HistGB": _trees(HAND_MADE, max_iter),
         "ours: HistoryEmbedder + TargetEncoder, HistGB": _trees(history_columns, max_iter),
