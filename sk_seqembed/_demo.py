@@ -18,8 +18,8 @@ would give them.
   destination's and airline's known means), next to the identifiers' TargetEncoder and
   the calendar;
 - baselines from scikit-learn and pandas alone: the mean, one-hot + Ridge, TargetEncoder
-  + gradient boosting, and the same with the lags a practitioner writes by hand with
-  pandas (the aircraft's leg of the day and turnaround, its previous leg's delay and the
+  + gradient boosting, and TargetEncoder with the lags a practitioner writes by hand with
+  pandas, with Ridge and with gradient boosting (the aircraft's leg of the day and turnaround, its previous leg's delay and the
   flight number's last delay when already known, and the origin's mean delay over the
   departures of the last hour).
 """
