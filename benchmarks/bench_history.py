@@ -37,7 +37,7 @@ from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.linear_model import Ridge
 from sklearn.metrics import r2_score
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import FunctionTransformer, StandardScaler
+from sklearn.preprocessing import StandardScaler
 
 from sk_seqembed import HistoryEmbedder, PositionEmbedder, TemporalEmbedder, ValueEmbedder
 from sk_seqembed.datasets import make_event_log
@@ -58,8 +58,13 @@ def speed_table(n_rows, rng):
 
 def embedder():
     return HistoryEmbedder(
-        group_columns="g", mean=True, half_lives=(), last=0, repeats=False,
-        smoothing=SMOOTHING, random_state=0,
+        group_columns="g",
+        mean=True,
+        half_lives=(),
+        last=0,
+        repeats=False,
+        smoothing=SMOOTHING,
+        random_state=0,
     )
 
 
@@ -80,7 +85,9 @@ def speed(n_rows, rng):
     fitted = embedder().fit(first, y[:n_rows])
     vectors = fitted.value_embedder_.transform(first)
     ours_fit, out = best_time(lambda: embedder().fit_transform(first, y[:n_rows]), repeat=3)
-    theirs_fit, reference = best_time(lambda: pandas_features(first, y[:n_rows], vectors), repeat=3)
+    theirs_fit, reference = best_time(
+        lambda: pandas_features(first, y[:n_rows], vectors), repeat=3
+    )
     names = list(fitted.get_feature_names_out())
     shared = [names.index(name) for name in names if name != "item_target_mean"]
     np.testing.assert_allclose(out[:, shared], reference, atol=1e-9)
@@ -129,8 +136,11 @@ def pipeline(model, history):
     ]
     if history == "ours":
         parts.append(
-            ("history", HistoryEmbedder(group_columns="sequence_id", random_state=0),
-             ["item", "sequence_id"])
+            (
+                "history",
+                HistoryEmbedder(group_columns="sequence_id", random_state=0),
+                ["item", "sequence_id"],
+            )
         )
     if history == "pandas":
         parts.append(("session_mean", "passthrough", ["session_mean"]))

@@ -82,24 +82,39 @@ def main(argv=None):
     k = int(0.6 * len(X))
     later = history_embedder().fit(X[:k]).transform(X[k:])
     whole = history_embedder().fit_transform(X)[k:]
-    print(f"fit(first 60 %).transform(rest) vs one pass: largest difference "
-          f"{np.abs(later - whole).max():.2e}")
+    print(
+        f"fit(first 60 %).transform(rest) vs one pass: largest difference "
+        f"{np.abs(later - whole).max():.2e}"
+    )
 
     test = slice(k, None)
     for name in ("target_mean", "target_decay21600s"):
         mae = np.abs(features[name].to_numpy()[test] - y[test]).mean()
         print(f"  MAE of {name:<20} on later flights: {mae:.2f} min")
-    print(f"  MAE of the global mean{'':<10} on later flights: {np.abs(prior - y[test]).mean():.2f} min")
+    print(
+        f"  MAE of the global mean{'':<10} on later flights: "
+        f"{np.abs(prior - y[test]).mean():.2f} min"
+    )
 
     busiest = flights["tailnum"].value_counts().index[0]
     rows = flights.index[flights["tailnum"] == busiest][:30]
     when = flights.loc[rows, "sched_dep"]
     fig, ax = plt.subplots(figsize=(9, 3.6))
     ax.scatter(when, y[rows], s=14, color="black", label="its flights' delays", zorder=3)
-    ax.step(when, features.loc[rows, "target_mean"], where="post", color="grey",
-            label="mean of earlier delays (shrunk)")
-    ax.step(when, features.loc[rows, "target_decay21600s"], where="post", color="tab:orange",
-            label="6-hour decayed mean of earlier delays")
+    ax.step(
+        when,
+        features.loc[rows, "target_mean"],
+        where="post",
+        color="grey",
+        label="mean of earlier delays (shrunk)",
+    )
+    ax.step(
+        when,
+        features.loc[rows, "target_decay21600s"],
+        where="post",
+        color="tab:orange",
+        label="6-hour decayed mean of earlier delays",
+    )
     ax.set_ylabel("departure delay (min)")
     ax.set_title(f"Aircraft {busiest}: each line at a flight uses only earlier flights")
     ax.legend(loc="upper left", fontsize=8)

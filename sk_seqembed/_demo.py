@@ -19,9 +19,9 @@ would give them.
   the calendar;
 - baselines from scikit-learn and pandas alone: the mean, one-hot + Ridge, TargetEncoder
   + gradient boosting, and TargetEncoder with the lags a practitioner writes by hand with
-  pandas, with Ridge and with gradient boosting (the aircraft's leg of the day and turnaround, its previous leg's delay and the
-  flight number's last delay when already known, and the origin's mean delay over the
-  departures of the last hour).
+  pandas, with Ridge and with gradient boosting (the aircraft's leg of the day and
+  turnaround, its previous leg's delay and the flight number's last delay when already
+  known, and the origin's mean delay over the departures of the last hour).
 """
 
 import time
@@ -37,8 +37,12 @@ from sklearn.linear_model import Ridge
 from sklearn.metrics import mean_absolute_error, r2_score, root_mean_squared_error
 from sklearn.model_selection import KFold
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
-from sklearn.preprocessing import TargetEncoder
+from sklearn.preprocessing import (
+    FunctionTransformer,
+    OneHotEncoder,
+    StandardScaler,
+    TargetEncoder,
+)
 
 from ._history import HistoryEmbedder
 from .datasets import load_flights
@@ -155,8 +159,10 @@ def hand_made_lags(X, y):
     previous = X.groupby("tailnum", sort=False)["sched_dep"].shift()
     out["turnaround_min"] = (X["sched_dep"] - previous).dt.total_seconds() / 60
     frame = pd.DataFrame({"y": y, "known": known}, index=X.index)
-    for name, keys in (("previous_leg_delay", ["tailnum"]), ("flight_number_last_delay",
-                                                              ["carrier", "flight"])):
+    for name, keys in (
+        ("previous_leg_delay", ["tailnum"]),
+        ("flight_number_last_delay", ["carrier", "flight"]),
+    ):
         earlier = frame.groupby([X[key] for key in keys], sort=False).shift()
         out[name] = earlier["y"].where(earlier["known"] < X["sched_dep"])
     # The origin's mean delay over the departures of the hour before: cumulative sums
@@ -173,7 +179,9 @@ def hand_made_lags(X, y):
         start = np.searchsorted(left, asked[rows] - np.timedelta64(1, "h"), side="left")
         count = stop - start
         hour_count[rows] = count
-        hour_mean[rows] = np.where(count > 0, (sums[stop] - sums[start]) / np.maximum(count, 1), np.nan)
+        hour_mean[rows] = np.where(
+            count > 0, (sums[stop] - sums[start]) / np.maximum(count, 1), np.nan
+        )
     out["origin_last_hour_delay"] = hour_mean
     out["origin_last_hour_departures"] = hour_count
     return out
@@ -252,7 +260,9 @@ def bootstrap_r2_gap(y, ours, theirs, days, n_draws=300, seed=0):
     rows_of_day = [np.flatnonzero(day_of_row == k) for k in range(labels.size)]
     gaps = []
     for _ in range(n_draws):
-        rows = np.concatenate([rows_of_day[k] for k in rng.integers(0, labels.size, labels.size)])
+        rows = np.concatenate(
+            [rows_of_day[k] for k in rng.integers(0, labels.size, labels.size)]
+        )
         gaps.append(r2_score(y[rows], ours[rows]) - r2_score(y[rows], theirs[rows]))
     return np.percentile(gaps, [2.5, 97.5])
 

@@ -367,10 +367,10 @@ def _check_one_kind(values, j, names):
     text = values[is_string].iloc[0]
     other = values[~is_string].iloc[0]
     raise ValueError(
-        f"Group column {column!r} holds strings in one part of the data and numbers or datetimes "
-        f"in another (e.g. {text!r} and {other!r}; a fitted history and a transform input, "
-        "or two partitions): a string key never equals a numeric one, so no group "
-        "could continue. Give the column one type everywhere, e.g. "
+        f"Group column {column!r} holds strings in one part of the data and numbers or "
+        f"datetimes in another (e.g. {text!r} and {other!r}; a fitted history and a "
+        "transform input, or two partitions): a string key never equals a numeric one, "
+        "so no group could continue. Give the column one type everywhere, e.g. "
         "X[column].astype(str) before fit and transform."
     )
 

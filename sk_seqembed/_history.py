@@ -297,8 +297,10 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         """Resolve the columns (``n_features_in_`` is set); the unfitted value embedder,
         configured to read :meth:`_embedder_input`."""
         self._resolve_columns()
-        embedder = self._default_value_embedder() if self.value_embedder is None else clone(
-            self.value_embedder
+        embedder = (
+            self._default_value_embedder()
+            if self.value_embedder is None
+            else clone(self.value_embedder)
         )
         self.value_columns_ = self.token_columns_
         if "group_columns" in embedder.get_params():
@@ -405,9 +407,7 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         replay = self.replay_ is not None and X.shape[0] == self.replay_[0]
         replay = replay and _state.fingerprint(X, range(self.n_features_in_)) == self.replay_
         start_afresh = self.history == "ignore" or replay
-        out, _ = self._scan(
-            X, self.history_, None, start_afresh=start_afresh, keep_state=False
-        )
+        out, _ = self._scan(X, self.history_, None, start_afresh=start_afresh, keep_state=False)
         return out
 
     # --- the scan -------------------------------------------------------------------
@@ -420,11 +420,12 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         names = _columns.output_prefixes(self)
         before = {} if history is None else history
         after = None
-        # Start afresh only in transform, which keeps no state.
+        # (start_afresh comes only from transform, which keeps no state.)
         keep = keep_state and (y is not None or self.history == "continue")
         # Sequence features continue from the state unless asked to start afresh;
         # target statistics, and the next state, always continue it.
-        groups = _Keyed(X, self.group_columns_, None if start_afresh else before.get("groups"), names)
+        sequences = None if start_afresh else before.get("groups")
+        groups = _Keyed(X, self.group_columns_, sequences, names)
         targets = groups
         if start_afresh and self.prior_ is not None:
             targets = _Keyed(X, self.group_columns_, before.get("groups"), names)
@@ -434,16 +435,15 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
             groups, targets, vectors, seconds, known, y, keep
         )
         pair_states, token_states = [], []
-        for c, j in enumerate(self.token_columns_):
-            if not self.repeats:
-                break
-            key = np.r_[self.group_columns_, j]
-            pairs_before = before["pairs"][c] if before.get("pairs") else None
-            pairs = _Keyed(X, key, None if start_afresh else pairs_before, names)
+        if self.repeats:
             position = groups.unsort(groups.count_before)
-            out, state = _repeat_features(pairs, position, seconds)
-            blocks.append(out)
-            pair_states.append(state)
+            for c, j in enumerate(self.token_columns_):
+                pairs_before = before["pairs"][c] if before.get("pairs") else None
+                pairs_start = None if start_afresh else pairs_before
+                pairs = _Keyed(X, np.r_[self.group_columns_, j], pairs_start, names)
+                out, state = _repeat_features(pairs, position, seconds)
+                blocks.append(out)
+                pair_states.append(state)
         if self.prior_ is not None:
             for c, j in enumerate(self.token_columns_):
                 tokens_before = before["tokens"][c] if before.get("tokens") else None
@@ -495,7 +495,9 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
             blocks.append(target_out)
         if not keep_state:
             return blocks, None
-        state = self._next_group_state(groups, sorted_vectors, computed, target_updates, seconds)
+        state = self._next_group_state(
+            groups, sorted_vectors, computed, target_updates, seconds
+        )
         return blocks, state
 
     def _clocks(self, keyed, seconds):
@@ -629,7 +631,9 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         out[order[queries], : len(columns)] = np.column_stack(columns)[queries]
         if per_group:
             earlier = keyed.unsort(keyed.count_before)
-            out[order[queries], -1] = np.log1p(np.maximum(earlier[order[queries]] - count[queries], 0))
+            out[order[queries], -1] = np.log1p(
+                np.maximum(earlier[order[queries]] - count[queries], 0)
+            )
         return out, updates
 
     def _next_group_state(self, keyed, sorted_vectors, computed, target_updates, seconds):
@@ -637,7 +641,6 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         running sums and decayed sums already computed; ``target_updates`` the target
         statistics' (None without ``y``)."""
         batch = keyed.batch
-        n_rows = batch.order.size
         lasts = batch.last_rows()
         n_batch_rows = np.bincount(batch.codes, minlength=keyed.n_keys)
         updates = {
@@ -652,7 +655,9 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         if self.last:
             width = sorted_vectors.shape[1]
             ring = keyed.state_rows("ring", np.zeros((0, self.last, width)))
-            updates["ring"] = scan.ring_after(batch, self.last, sorted_vectors, ring, n_batch_rows)
+            updates["ring"] = scan.ring_after(
+                batch, self.last, sorted_vectors, ring, n_batch_rows
+            )
         updates.update(target_updates or {})
         return keyed.next_state(updates)
 
@@ -920,7 +925,9 @@ class _Keyed:
         if self.state is None or name not in self.state:
             # No state yet: zeros (or NaN instants) without a gather.
             shape = (rows.size,) + np.shape(fill)
-            return np.full(shape, np.asarray(fill, dtype=float).flat[0] if np.ndim(fill) else fill)
+            return np.full(
+                shape, np.asarray(fill, dtype=float).flat[0] if np.ndim(fill) else fill
+            )
         array = self.state[name]
         if not array.size:
             return np.zeros((rows.size,) + array.shape[1:], array.dtype)

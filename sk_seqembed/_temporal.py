@@ -359,7 +359,9 @@ class TemporalEmbedder(
         """Per chunk, per datetime column, what came before it (``_recency.History``),
         the fitted history first."""
         placed, n_history = self._placed_statistics(statistics)
-        return _recency.histories(placed, self.datetime_columns_.size, self._names())[n_history:]
+        return _recency.histories(placed, self.datetime_columns_.size, self._names())[
+            n_history:
+        ]
 
     # --- the sequence state (see ``_sequence_state``) -------------------------------
 

@@ -579,9 +579,11 @@ def _fit_in_order(estimator, X, y, split_every, keep_states=False):
     each partition."""
     embedder, columns = estimator._start_ordered_fit(X._meta_nonempty)
     names = [X.columns[j] for j in columns]
-    embedder = _fit(embedder, X[names], y, split_every) if isinstance(
-        embedder, PartitionedMixin
-    ) else embedder.fit(X[names].compute(), None if y is None else y.compute())
+    embedder = (
+        _fit(embedder, X[names], y, split_every)
+        if isinstance(embedder, PartitionedMixin)
+        else embedder.fit(X[names].compute(), None if y is None else y.compute())
+    )
     targets = None
     if y is not None:
         mean, n_targets = dask.compute(y.mean(), y.size)
@@ -654,7 +656,9 @@ def _ordered_outputs(fitted, X, y, states):
 
 def _ordered_chunk(X, state, y, fitted, names):
     if not len(X):
-        return pd.DataFrame({name: pd.Series(dtype=fitted.dtype) for name in names}, index=X.index)
+        return pd.DataFrame(
+            {name: pd.Series(dtype=fitted.dtype) for name in names}, index=X.index
+        )
     target = None if y is None else np.asarray(y)
     out, _ = fitted._scan_chunk(X, state, target, keep_state=False)
     return pd.DataFrame(out, columns=names, index=X.index)

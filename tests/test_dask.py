@@ -634,8 +634,12 @@ def test_a_users_own_contract_estimator(client):
 
 def _history_embedder(**params):
     return HistoryEmbedder(
-        group_columns="sequence_id", time_column="local_time", time_half_lives=["1h"],
-        last=2, random_state=0, **params,
+        group_columns="sequence_id",
+        time_column="local_time",
+        time_half_lives=["1h"],
+        last=2,
+        random_state=0,
+        **params,
     )
 
 
@@ -682,7 +686,10 @@ def test_property_history_embedder_on_dask_equals_pandas(n_partitions, split, se
     )
     y = pd.Series(rng.normal(size=n_rows), name="y")
     make = lambda: HistoryEmbedder(  # noqa: E731
-        group_columns="user", time_column="when", time_half_lives=["1h"], last=1,
+        group_columns="user",
+        time_column="when",
+        time_half_lives=["1h"],
+        last=1,
         random_state=0,
     )
     k = int(split * n_rows)

@@ -112,7 +112,10 @@ def test_no_row_ever_sees_its_own_target_or_later_ones():
 def test_transform_continues_from_fit_and_partial_fit_advances_the_state():
     X, y = event_table(400, 12, 20, seed=2)
     make = lambda: HistoryEmbedder(  # noqa: E731
-        group_columns="user", time_column="when", time_half_lives=["1D"], last=2,
+        group_columns="user",
+        time_column="when",
+        time_half_lives=["1D"],
+        last=2,
         random_state=0,
     )
     whole = make().fit_transform(X)
@@ -153,9 +156,8 @@ def test_the_fitted_table_again_gets_its_in_frame_sequence_features():
     in_frame = HistoryEmbedder(group_columns="user", random_state=0).fit_transform(X)
     assert_allclose(replayed[:, sequence], in_frame, atol=1e-12)
     # Target statistics on a replay come from the state (every target fit saw).
-    user_means = (
-        (pd.Series(y).groupby(X["user"]).sum() + 10 * y.mean())
-        / (X["user"].value_counts() + 10)
+    user_means = (pd.Series(y).groupby(X["user"]).sum() + 10 * y.mean()) / (
+        X["user"].value_counts() + 10
     )
     target = list(names).index("target_mean")
     assert_allclose(replayed[:, target], user_means[X["user"]].to_numpy(), atol=1e-12)
@@ -208,7 +210,9 @@ def test_decayed_means_stay_exact_in_very_long_sequences():
     X = pd.DataFrame({"item": np.arange(n_rows) % 3, "user": 0})
     embedder = HistoryEmbedder(
         group_columns="user",
-        value_embedder=ValueEmbedder(1, method="pretrained", vectors={0: [0.0], 1: [1.0], 2: [2.0]}),
+        value_embedder=ValueEmbedder(
+            1, method="pretrained", vectors={0: [0.0], 1: [1.0], 2: [2.0]}
+        ),
         mean=False,
         half_lives=(1.0,),
         last=0,
@@ -253,7 +257,10 @@ def test_property_split_append_and_partial_fit(n_rows, n_groups, split, backend,
     k = max(1, min(n_rows - 1, int(split * n_rows)))
     convert = pl.from_pandas if backend == "polars" else (lambda frame: frame)
     make = lambda: HistoryEmbedder(  # noqa: E731
-        group_columns="user", time_column="when", time_half_lives=["3h"], last=2,
+        group_columns="user",
+        time_column="when",
+        time_half_lives=["3h"],
+        last=2,
         random_state=0,
     )
     whole = make().fit_transform(convert(X))
@@ -273,14 +280,30 @@ def test_property_split_append_and_partial_fit(n_rows, n_groups, split, backend,
     "params, fit_args, error, match",
     [
         ({"group_columns": "user"}, {"y": [np.nan, 1.0, 2.0]}, ValueError, "y holds a missing"),
-        ({"group_columns": "user", "time_half_lives": ["1h"]}, {}, ValueError, "needs time_column"),
-        ({"group_columns": "user", "time_column": "code"}, {}, TypeError, "must hold datetimes"),
+        (
+            {"group_columns": "user", "time_half_lives": ["1h"]},
+            {},
+            ValueError,
+            "needs time_column",
+        ),
+        (
+            {"group_columns": "user", "time_column": "code"},
+            {},
+            TypeError,
+            "must hold datetimes",
+        ),
         ({"group_columns": ["user", "item", "code"]}, {}, ValueError, "one token column"),
         ({"group_columns": "user", "half_lives": (0,)}, {}, ValueError, "positive numbers"),
         ({"group_columns": "user", "max_state_bytes": 10}, {}, MemoryError, "max_state_bytes"),
     ],
-    ids=["nan-y", "time-decay-without-time", "time-not-datetime", "no-token", "zero-half-life",
-         "state-budget"],
+    ids=[
+        "nan-y",
+        "time-decay-without-time",
+        "time-not-datetime",
+        "no-token",
+        "zero-half-life",
+        "state-budget",
+    ],
 )
 def test_bad_inputs_are_refused_by_name(params, fit_args, error, match):
     X = pd.DataFrame({"item": [1, 2, 1], "user": ["a", "b", "a"], "code": [5, 6, 7]})
@@ -290,10 +313,15 @@ def test_bad_inputs_are_refused_by_name(params, fit_args, error, match):
 
 def test_missing_time_and_partial_fit_without_y_are_refused():
     X = pd.DataFrame(
-        {"item": [1, 2, 1], "user": ["a", "b", "a"],
-         "when": pd.to_datetime(["2024-01-01", None, "2024-01-02"])}
+        {
+            "item": [1, 2, 1],
+            "user": ["a", "b", "a"],
+            "when": pd.to_datetime(["2024-01-01", None, "2024-01-02"]),
+        }
     )
-    with pytest.raises(ValueError, match="time_column 'when' has a missing instant \\(row 1\\)"):
+    with pytest.raises(
+        ValueError, match="time_column 'when' has a missing instant \\(row 1\\)"
+    ):
         HistoryEmbedder(group_columns="user", time_column="when").fit(X)
     fitted = HistoryEmbedder(group_columns="user").fit(X[["item", "user"]], [1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match="partial_fit needs the targets"):
@@ -332,9 +360,16 @@ def test_known_column_statistics_use_only_targets_known_before_each_row():
     y = rng.normal(size=n_rows)
     m, half_life = 4.0, 7200.0
     embedder = HistoryEmbedder(
-        group_columns="origin", time_column="when", known_column="known",
-        time_half_lives=["2h"], smoothing=m, repeats=False, mean=False, half_lives=(),
-        last=0, random_state=0,
+        group_columns="origin",
+        time_column="when",
+        known_column="known",
+        time_half_lives=["2h"],
+        smoothing=m,
+        repeats=False,
+        mean=False,
+        half_lives=(),
+        last=0,
+        random_state=0,
     )
     got = embedder.fit_transform(X, y)
     names = list(embedder.get_feature_names_out())
