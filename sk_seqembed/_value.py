@@ -41,7 +41,8 @@ class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEs
         - ``"random"``: a seeded Gaussian table, entries with variance ``1/d``.
         - ``"hashing"``: no vocabulary; each token's Gaussian vector is computed from a
           stable hash of the token and the seed, identical across processes and
-          machines; every token, seen in fit or not, gets its own vector.
+          machines, with or without ``random_state`` (which only varies them when
+          given); every token, seen in fit or not, gets its own vector.
         - ``"cooccurrence"``: learned from sequence context. Rows are read in order
           (within each group of ``group_columns``); tokens at most ``window`` rows apart
           co-occur. The positive PMI matrix, with context-distribution smoothing
@@ -122,7 +123,9 @@ class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEs
         threading. Results do not depend on it.
     random_state : int, RandomState instance or None, default=None
         Seeds the random table, the hashing seed, the randomized SVD and the ``cv``
-        shuffling. Use an int for results that are reproducible across calls.
+        shuffling. Use an int for results that are reproducible across calls. None
+        with ``hashing`` is the fixed seed 0, as scikit-learn's hashers are
+        deterministic.
 
     Attributes
     ----------
@@ -145,7 +148,8 @@ class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEs
         All tables stacked; see :meth:`embedding_table` for a readable view.
     hash_seed_ : int
         Seed drawn from ``random_state`` in fit: the hashing seed, and the shuffling
-        seed of an int ``cv``.
+        seed of an int ``cv``. For ``hashing`` without ``random_state`` it is 0, so the
+        vectors are the same in every process and on every machine.
     target_thresholds_ : ndarray of shape (embedding_dim,)
         ``target``: the quantiles of ``y`` the vectors are defined on.
 
@@ -358,7 +362,10 @@ class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEs
         shared = self.shared_vocabulary or method.one_table
         self.column_tables_ = self._assign_tables(summaries, shared)
         self._settle_kinds(summaries, shared, method.key_kind)
-        self.hash_seed_ = int(random_state.randint(np.iinfo(np.int32).max))
+        if self.random_state is None and method.deterministic_without_seed:
+            self.hash_seed_ = 0
+        else:
+            self.hash_seed_ = int(random_state.randint(np.iinfo(np.int32).max))
         yield from method.fit_tables(summaries, random_state)
 
     def _groups_within_partitions(self):

@@ -45,6 +45,7 @@ class _Hashing(_Method):
 
     counts_tokens = False
     has_vocabulary = False
+    deterministic_without_seed = True
 
     def fit_tables(self, summaries, random_state):
         yield from ()  # no pass over the rows

@@ -43,6 +43,9 @@ class _Method:
     reads_sequences = False
     # The kind of token the table is keyed by, known before any row is read.
     key_kind = None
+    # Without random_state the vectors are still the same in every process (a fixed
+    # seed, as sklearn's hashers are deterministic); a given seed varies them.
+    deterministic_without_seed = False
 
     def __init__(self, estimator):
         self.estimator = estimator

@@ -2,6 +2,7 @@
 
 import copy
 import datetime
+import json
 import math
 import os
 import pickle
@@ -986,3 +987,41 @@ def test_a_random_state_instance_advances_on_refit():
     assert not np.allclose(first, second)
     reference = ValueEmbedder(4, random_state=np.random.RandomState(0)).fit(X).transform(X)
     assert_array_equal(first, reference)
+
+
+# Pinned: ValueEmbedder(4, method="hashing") without random_state, on every machine.
+PINNED_STRINGS = {
+    "x": [0.365102, -0.538477, -0.107116, -1.285991],
+    "y": [0.331587, 0.512789, 0.510944, -0.430134],
+    "zz": [-0.342262, -0.025946, -1.178836, 0.313757],
+    "user42": [0.127182, 0.769666, -0.636704, -0.683436],
+}
+PINNED_INTS = {
+    0: [-0.092026, -0.190171, 0.079546, 0.231978],
+    1: [0.731247, 1.040648, 0.310849, -0.13272],
+    42: [1.108958, -0.901787, 0.197821, -0.753169],
+    -7: [-0.055221, -0.927337, -0.132137, 0.797792],
+    2**40: [0.009168, 0.527424, -0.397038, -0.312449],
+}
+
+
+@pytest.mark.parametrize("pinned", [PINNED_STRINGS, PINNED_INTS], ids=["strings", "ints"])
+def test_hashing_without_a_seed_gives_pinned_vectors_in_every_process(pinned):
+    """Like scikit-learn's hashers, hashing needs no seed to be deterministic: the
+    vectors equal ones pinned here, in this process and in a fresh one; a given seed
+    varies them."""
+    X = pd.DataFrame({"a": list(pinned)})
+    got = ValueEmbedder(4, method="hashing").fit(X).transform(X)
+    assert_allclose(got, np.asarray(list(pinned.values())), atol=5e-7)
+    code = (
+        "import json, numpy as np, pandas as pd; from sk_seqembed import ValueEmbedder;"
+        f"X = pd.DataFrame({{'a': {list(pinned)!r}}});"
+        "out = ValueEmbedder(4, method='hashing').fit(X).transform(X);"
+        "print(json.dumps(np.asarray(out).tolist()))"
+    )
+    printed = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout
+    assert_allclose(np.asarray(json.loads(printed)), got, rtol=0, atol=0)
+    seeded = ValueEmbedder(4, method="hashing", random_state=3).fit(X).transform(X)
+    assert not np.allclose(seeded, got)
