@@ -80,10 +80,11 @@ class TemporalEmbedder(
         Convert aware columns to this zone before reading the calendar; by default each
         aware column is read in its own zone. Naive columns are read as they are.
     trend : bool, default=False
-        Add the elapsed time since the earliest instant seen in fit, in days, computed in
-        float64 from the values' own ticks. It needs ``dtype="float64"``: float32 would
-        round it to 21 seconds ten years on. A column with no instant in fit (all NaT)
-        counts from 1970-01-01.
+        Add the elapsed time since the earliest instant seen in fit, in years of 365.25
+        days (a human scale: 0 to a few over the data, so a linear model or a kernel
+        needs no rescaling), computed in float64 from the values' own ticks. It needs
+        ``dtype="float64"``: float32 would round it to 20 seconds ten years on. A column
+        with no instant in fit (all NaT) counts from 1970-01-01.
     periods : list of str or Timedelta, default=None
         Continuous-time Fourier terms ``sin/cos(2 pi t / P)`` of the elapsed time, one
         pair per period (for instance ``["7D", "365.25D"]``).

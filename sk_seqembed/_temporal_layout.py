@@ -91,7 +91,7 @@ class FieldSum:
 
 @dataclass(frozen=True)
 class Trend:
-    """Days elapsed since ``origin``."""
+    """Years (of 365.25 days) elapsed since ``origin``."""
 
     origin: np.datetime64
     width = 1
@@ -157,11 +157,15 @@ def _write_calendar(placed, out, rows):
     )
 
 
+DAYS_PER_YEAR = 365.25
+
+
 def _write_trend(placed, out, rows):
     for start, block in placed:
-        # Days since 1970 on each side, in float64: no unit conversion can wrap.
+        # Days since 1970 on each side, in float64: no unit conversion can wrap. Then
+        # years: a human scale, so a linear model or a kernel needs no rescaling.
         origin = since_epoch(np.asarray(block.origin), "D")
-        out[:, start] = since_epoch(rows.instants, "D") - origin
+        out[:, start] = (since_epoch(rows.instants, "D") - origin) / DAYS_PER_YEAR
 
 
 def _write_periods(placed, out, rows):

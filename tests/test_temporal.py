@@ -24,6 +24,9 @@ from tests.conftest import NEW_YORK
 
 TWO_PI = 2 * np.pi
 
+# The trend is in years of this many days (documented under ``trend``).
+DAYS_PER_YEAR = 365.25
+
 
 def phases_from_pandas(when):
     """Each field's phase, written out from pandas' own .dt accessors."""
@@ -187,7 +190,7 @@ def test_auto_features_follow_the_data_resolution(freq, fields):
 
 
 def test_trend_periods_and_recency():
-    """Elapsed days, continuous Fourier terms and log-scaled gaps within groups."""
+    """Elapsed years, continuous Fourier terms and log-scaled gaps within groups."""
     when = pd.to_datetime(
         ["2024-01-01 00:00", "2024-01-01 06:00", "2024-01-02 00:00", "2024-01-01 12:00"]
     )
@@ -204,7 +207,7 @@ def test_trend_periods_and_recency():
         "when_since_previous",
         "when_since_start",
     ]
-    assert_allclose(out[:, 2], [0.0, 0.25, 1.0, 0.5])
+    assert_allclose(out[:, 2], np.array([0.0, 0.25, 1.0, 0.5]) / DAYS_PER_YEAR)
     seconds = (when - pd.Timestamp("1970-01-01")).total_seconds().to_numpy()
     assert_allclose(out[:, 3], np.sin(TWO_PI * seconds / (7 * 86400)), atol=1e-9)
     assert_allclose(out[:, 5], np.log1p([0, 6 * 3600, 18 * 3600, 0]))
@@ -345,7 +348,7 @@ def test_trend_across_units_and_centuries():
     later = pd.DataFrame({"t": pd.to_datetime(["2020-01-01 12:00"]).as_unit("ns")})
     out = TemporalEmbedder(features=["month"], trend=True).fit(fit).transform(later)
     days = (np.datetime64("2020-01-01", "D") - np.datetime64("1500-01-01", "D")).astype(int)
-    assert_allclose(out[:, 2], days + 0.5)
+    assert_allclose(out[:, 2], (days + 0.5) / DAYS_PER_YEAR)
 
 
 def test_parameter_errors_name_the_parameter():
@@ -530,7 +533,7 @@ def test_nat_in_aware_columns_with_every_option(backend, fit_transform, policy):
     present = [0, 2, 3]
     assert_allclose(out[present, :2], fourier_from_pandas(local[present], ["hour"]), atol=1e-9)
     # 01:00 EST to 04:00 EDT is two real hours (the clocks skip 02:00-03:00).
-    assert_allclose(out[present, 2], [0.0, 2 / 24, 22 / 24])
+    assert_allclose(out[present, 2], np.array([0.0, 2 / 24, 22 / 24]) / DAYS_PER_YEAR)
     assert_allclose(out[present, 5:7], np.log1p([[0, 0], [7200, 7200], [0, 0]]))
 
 
@@ -685,8 +688,8 @@ def test_years_1500_and_2300_on_every_backend(backend, zone):
     out = TemporalEmbedder(features=["hour", "day", "year"], trend=True).fit_transform(X)
     assert_allclose(out[:, :4], fourier_from_pandas(when, ["hour", "day"]), atol=1e-9)
     assert_allclose(out[:, 4], year_from_pandas(when))
-    elapsed = (when - when.min()).dt.total_seconds().to_numpy() / 86400
-    assert_allclose(out[:, 5], elapsed, rtol=1e-12, atol=1e-9)
+    elapsed = (when - when.min()).dt.total_seconds().to_numpy() / 86400 / DAYS_PER_YEAR
+    assert_allclose(out[:, 5], elapsed, rtol=1e-12, atol=1e-9 / DAYS_PER_YEAR)
 
 
 def test_python_dates_of_far_years_keep_their_calendar():
@@ -714,7 +717,7 @@ def test_dst_fold_twice_one_thirty_same_calendar_one_hour_apart(backend):
     ).fit_transform(X)
     assert_allclose(out[0, :4], out[1, :4])
     assert_allclose(out[:, :4], fourier_from_pandas(local, ["hour", "minute"]), atol=1e-12)
-    assert_allclose(out[:, 4], [0.0, 1 / 24])
+    assert_allclose(out[:, 4], np.array([0.0, 1 / 24]) / DAYS_PER_YEAR)
     assert_allclose(out[:, 5:], [[0.0, 0.0], [np.log1p(3600), np.log1p(3600)]])
 
 
@@ -727,7 +730,7 @@ def test_python_datetime_fold_attribute_is_honoured():
     out = TemporalEmbedder(features=["hour"], trend=True).fit_transform(X)
     assert_allclose(out[0, :2], out[1, :2])
     gap = second.astimezone(datetime.timezone.utc) - first.astimezone(datetime.timezone.utc)
-    assert_allclose(out[1, 2] - out[0, 2], gap / datetime.timedelta(days=1))
+    assert_allclose(out[1, 2] - out[0, 2], gap / datetime.timedelta(days=DAYS_PER_YEAR))
 
 
 def test_python_datetime_in_the_spring_gap_reads_as_pythons_instant():
@@ -781,7 +784,7 @@ def test_non_monotonic_rows_calendar_trend_and_signed_recency():
     embedder = TemporalEmbedder(features=["hour"], trend=True, group_columns="session")
     out = embedder.fit_transform(X)
     assert_allclose(out[:, :2], fourier_from_pandas(when, ["hour"]), atol=1e-12)
-    assert_allclose(out[:, 2], (when - when.min()).dt.total_seconds() / 86400)
+    assert_allclose(out[:, 2], (when - when.min()).dt.total_seconds() / 86400 / DAYS_PER_YEAR)
     seconds = (when - when.iloc[0]).dt.total_seconds().to_numpy()
     previous = np.r_[0.0, np.diff(seconds)]
     assert_allclose(out[:, 3], np.sign(previous) * np.log1p(np.abs(previous)))
@@ -1013,3 +1016,16 @@ def test_random_tables_are_the_same_whatever_the_fit_data():
     a = TemporalEmbedder(3, method="random", features=fields, random_state=7).fit(early)
     b = TemporalEmbedder(3, method="random", features=fields, random_state=7).fit(late)
     assert_allclose(a.transform(late), b.transform(late))
+
+
+def test_trend_is_in_years_from_the_fit_start():
+    """On a human scale: two years of hourly data give a trend from 0 to 2 (elapsed
+    days over 365.25, written out), and a year beyond ends near 3."""
+    fit = pd.DataFrame({"t": pd.date_range("2011-01-01", "2012-12-31 23:00", freq="h")})
+    later = pd.DataFrame({"t": pd.date_range("2011-01-01", "2013-12-31", freq="D")})
+    embedder = TemporalEmbedder(trend=True).fit(fit)
+    column = embedder.get_feature_names_out().tolist().index("t_trend")
+    got = embedder.transform(later)[:, column]
+    days = (later["t"] - pd.Timestamp("2011-01-01")).dt.days.to_numpy()
+    assert_allclose(got, days / 365.25)
+    assert 2.99 < got.max() < 3.0
