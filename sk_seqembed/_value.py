@@ -304,7 +304,10 @@ class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEs
         y : array-like of shape (n_samples,), default=None
             Regression target; required by ``method="target"``, ignored otherwise.
         **fit_params : dict
-            Unused, for API compatibility.
+            ``groups`` (array-like of shape (n_samples,)): for ``method="target"``,
+            handed to ``cv.split`` as scikit-learn's ``TargetEncoder.fit_transform``
+            hands its params to its cv, so a ``GroupKFold`` cross-fits by group. Other
+            methods take no fit parameters.
 
         Returns
         -------
@@ -315,8 +318,14 @@ class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEs
         method = self._method()
         if not method.cross_fits:
             return super().fit_transform(X, y, **fit_params)
+        unexpected = sorted(set(fit_params) - {"groups"})
+        if unexpected:
+            raise TypeError(
+                f"ValueEmbedder.fit_transform got unexpected fit parameters {unexpected}; "
+                "method='target' takes groups (for a grouped cv such as GroupKFold)."
+            )
         X, y = self._fit(X, y)
-        return method.cross_fitted(X, y)
+        return method.cross_fitted(X, y, groups=fit_params.get("groups"))
 
     def _fit(self, X, y):
         X = self._check_fit_input(X)

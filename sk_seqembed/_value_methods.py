@@ -236,11 +236,12 @@ class _Target(_LearnedVocabulary):
         counts = self._cdf_counts(token_columns, y, thresholds, rows)
         return self._vectors(prior, counts)
 
-    def cross_fitted(self, X, y):
-        """Each validation fold embedded with tables fitted on its training rows only."""
+    def cross_fitted(self, X, y, groups=None):
+        """Each validation fold embedded with tables fitted on its training rows only
+        (``groups``: handed to ``cv.split``)."""
         estimator = self.estimator
         token_columns = estimator._read_token_columns(X)
-        splits = self._checked_splits(y)
+        splits = self._checked_splits(y, groups)
         _, rows = self.table_and_rows(token_columns)
         out = estimator._gather(estimator.embeddings_, rows)
         out3 = out.reshape(y.size, len(token_columns), -1)
@@ -258,16 +259,22 @@ class _Target(_LearnedVocabulary):
             out3[validation] = fold[rows[validation]]
         return out
 
-    def _checked_splits(self, y):
+    def _checked_splits(self, y, groups=None):
         """The cv splits, refused unless validation folds are disjoint and apart from train."""
         cv = self.estimator.cv
         if isinstance(cv, Integral):
             cv = KFold(cv, shuffle=True, random_state=self.estimator.hash_seed_)
         cv = check_cv(cv, y, classifier=False)
         n_samples = y.size
-        splits = [
-            (np.asarray(a), np.asarray(b)) for a, b in cv.split(np.empty((n_samples, 1)), y)
-        ]
+        if groups is not None:
+            groups = np.asarray(groups)
+            if groups.shape != (n_samples,):
+                raise ValueError(
+                    f"groups has shape {groups.shape}; it must hold one group per row of X "
+                    f"({n_samples},)."
+                )
+        rows = np.empty((n_samples, 1))
+        splits = [(np.asarray(a), np.asarray(b)) for a, b in cv.split(rows, y, groups)]
         validated = np.zeros(n_samples, dtype=int)
         for train, validation in splits:
             for indices in (train, validation):

@@ -1025,3 +1025,27 @@ def test_hashing_without_a_seed_gives_pinned_vectors_in_every_process(pinned):
     assert_allclose(np.asarray(json.loads(printed)), got, rtol=0, atol=0)
     seeded = ValueEmbedder(4, method="hashing", random_state=3).fit(X).transform(X)
     assert not np.allclose(seeded, got)
+
+
+def test_target_cross_fitting_routes_groups_to_a_grouped_cv():
+    """As TargetEncoder.fit_transform(X, y, groups=...): with GroupKFold each group's
+    rows are embedded by tables fitted on the other groups only, equal to fitting on
+    each split's training rows and transforming its validation rows."""
+    from sklearn.model_selection import GroupKFold
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"tok": rng.integers(0, 40, 600)})
+    groups = rng.integers(0, 12, 600)
+    y = rng.normal(size=600) + X["tok"].to_numpy() % 3
+    make = lambda: ValueEmbedder(4, method="target", cv=GroupKFold(3), random_state=0)  # noqa: E731
+    got = make().fit_transform(X, y, groups=groups)
+    for train, validation in GroupKFold(3).split(X, y, groups):
+        assert not set(groups[train]) & set(groups[validation])
+        fold = make().fit(X.iloc[train], y[train]).transform(X.iloc[validation])
+        assert_allclose(got[validation], fold)
+    with pytest.raises(ValueError, match="'groups' parameter should not be None"):
+        make().fit_transform(X, y)
+    with pytest.raises(ValueError, match="groups has shape \\(5,\\)"):
+        make().fit_transform(X, y, groups=groups[:5])
+    with pytest.raises(TypeError, match="unexpected fit parameters \\['sample_weight'\\]"):
+        make().fit_transform(X, y, groups=groups, sample_weight=y)
