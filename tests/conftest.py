@@ -1,8 +1,10 @@
 """Shared fixtures (dataframe backends, the two ways of fitting a transformer) and the
 small helpers that several test modules import from here."""
 
+import io
 import zoneinfo
 
+import joblib
 import numpy as np
 import pandas as pd
 import pytest
@@ -114,3 +116,19 @@ def _state(generator):
     """A RandomState's position in its stream, comparable with ==."""
     _, key, position_in_key, *_ = generator.get_state()
     return key.tobytes(), position_in_key
+
+
+def skops_round_trip(estimator):
+    """The estimator saved and loaded in skops' safe format."""
+    skops_io = pytest.importorskip("skops.io")
+    data = skops_io.dumps(estimator)
+    # Our own types and numpy/pyarrow ones: trusted after reading the list.
+    return skops_io.loads(data, trusted=skops_io.get_untrusted_types(data=data))
+
+
+def joblib_round_trip(estimator):
+    """The estimator dumped and loaded with joblib, through memory."""
+    buffer = io.BytesIO()
+    joblib.dump(estimator, buffer)
+    buffer.seek(0)
+    return joblib.load(buffer)

@@ -10,11 +10,9 @@ not only against each other. The decided cases (replays, out-of-order rows,
 """
 
 import copy
-import io
 import pickle
 from collections import Counter
 
-import joblib
 import numpy as np
 import pandas as pd
 import pytest
@@ -35,7 +33,7 @@ from sk_seqembed import (
     make_sequence_embedder,
     observe,
 )
-from tests.conftest import Backend
+from tests.conftest import Backend, joblib_round_trip, skops_round_trip
 
 PROPERTY = settings(max_examples=20, deadline=None)
 SERVING = settings(max_examples=12, deadline=None)  # a whole pipeline per example
@@ -718,19 +716,6 @@ def test_the_history_holds_one_row_per_group():
     by_group = seconds.groupby(X["k"])
     assert sorted(first.tolist()) == sorted(by_group.first().tolist())
     assert sorted(last.tolist()) == sorted(by_group.last().tolist())
-
-
-def skops_round_trip(estimator):
-    skops_io = pytest.importorskip("skops.io")
-    data = skops_io.dumps(estimator)
-    return skops_io.loads(data, trusted=skops_io.get_untrusted_types(data=data))
-
-
-def joblib_round_trip(estimator):
-    buffer = io.BytesIO()
-    joblib.dump(estimator, buffer)
-    buffer.seek(0)
-    return joblib.load(buffer)
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,6 @@ its own module (``test_value.py``, ``test_position.py``, ``test_temporal.py``, .
 import copy
 import datetime
 import inspect
-import io
 import pickle
 import warnings
 import zoneinfo
@@ -59,8 +58,10 @@ from tests.conftest import (
     _state,
     embedding_sum,
     frame,
+    joblib_round_trip,
     position,
     session_items,
+    skops_round_trip,
     value,
 )
 
@@ -369,20 +370,6 @@ def test_sixteen_threads_transforming_at_once_agree(case):
     for out, out_later in zip(outputs, outputs_later, strict=True):
         assert_array_equal(out, expected)
         assert_array_equal(out_later, expected_later)
-
-
-def skops_round_trip(estimator):
-    skops_io = pytest.importorskip("skops.io")
-    data = skops_io.dumps(estimator)
-    # Our own types and numpy/pyarrow ones: trusted after reading the list.
-    return skops_io.loads(data, trusted=skops_io.get_untrusted_types(data=data))
-
-
-def joblib_round_trip(estimator):
-    buffer = io.BytesIO()
-    joblib.dump(estimator, buffer)
-    buffer.seek(0)
-    return joblib.load(buffer)
 
 
 @pytest.mark.parametrize(
