@@ -589,45 +589,44 @@ def _fit_in_order(estimator, X, y, split_every, keep_states=False):
         mean, n_targets = dask.compute(y.mean(), y.size)
         targets = (float(mean), int(n_targets))
     estimator._set_vectors(embedder, targets)
+    states, state, fingerprint = _pass_in_order(estimator, X, y, None)
+    if fingerprint is None:
+        raise ValueError(
+            f"Found array with 0 sample(s) (every one of the {X.npartitions} partitions "
+            "is empty) while a minimum of 1 is required."
+        )
+    estimator._set_state(state, fingerprint)
+    return estimator, states if keep_states else None
+
+
+def _pass_in_order(estimator, X, y, state):
+    """One pass over the partitions in order, each computed in turn, advancing
+    ``state`` (with the targets ``y``, when fitting). Returns the state before each
+    partition, the state after the last, and the table's fingerprint (None if every
+    partition is empty)."""
     with _as_partitioned():
         X_parts = X.to_delayed()
         y_parts = y.to_delayed() if y is not None else [None] * len(X_parts)
-    state, states, fingerprints = None, [], []
+    states, fingerprints = [], []
     for part, part_y in zip(X_parts, y_parts, strict=True):
         frame, target = dask.compute(part, part_y)
         states.append(state)
         if len(frame):
             target = None if target is None else np.asarray(target)
             _, state = estimator._scan_chunk(frame, state, target)
-            fingerprints.append(_fingerprint(estimator, frame))
-    if not fingerprints:
-        raise ValueError(
-            f"Found array with 0 sample(s) (every one of the {X.npartitions} partitions "
-            "is empty) while a minimum of 1 is required."
-        )
-    estimator._set_state(state, _sequence_state.add_fingerprints(fingerprints))
-    return estimator, states if keep_states else None
-
-
-def _fingerprint(estimator, frame):
-    return _sequence_state.fingerprint(frame, range(estimator.n_features_in_))
+            fingerprints.append(
+                _sequence_state.fingerprint(frame, range(estimator.n_features_in_))
+            )
+    fingerprint = _sequence_state.add_fingerprints(fingerprints) if fingerprints else None
+    return states, state, fingerprint
 
 
 def _transform_in_order(fitted, X):
     """Transform with an ordered estimator: one pass in order finds the state before
     each partition (the fitted state advanced by the partitions before it, without
     targets), then each partition is transformed lazily from its own."""
-    states, fingerprints = [], []
-    state = fitted.history_
-    with _as_partitioned():
-        parts = X.to_delayed()
-    for part in parts:
-        frame = part.compute()
-        states.append(state)
-        if len(frame):
-            _, state = fitted._scan_chunk(frame, state)
-            fingerprints.append(_fingerprint(fitted, frame))
-    if fingerprints and _sequence_state.add_fingerprints(fingerprints) == fitted.replay_:
+    states, _, fingerprint = _pass_in_order(fitted, X, None, fitted.history_)
+    if fingerprint is not None and fingerprint == fitted.replay_:
         raise ValueError(
             f"This dask DataFrame holds the rows {type(fitted).__name__} was fitted on: "
             "on pandas they would get their in-frame features (a replay), which dask "
@@ -640,9 +639,7 @@ def _transform_in_order(fitted, X):
 def _ordered_outputs(fitted, X, y, states):
     """A lazy dask DataFrame: each partition's features from the state before it."""
     names = list(fitted.get_feature_names_out())
-    meta = pd.DataFrame(
-        {name: pd.Series(dtype=fitted.dtype) for name in names}, index=X._meta.index[:0]
-    )
+    meta = _no_rows(fitted, names, X._meta.index[:0])
     with _as_partitioned():
         parts = X.to_delayed()
         y_parts = y.to_delayed() if y is not None else [None] * len(parts)
@@ -654,11 +651,14 @@ def _ordered_outputs(fitted, X, y, states):
     return dd.from_delayed(outputs, meta=meta, divisions=divisions, verify_meta=False)
 
 
+def _no_rows(fitted, names, index):
+    """An empty output partition: the fitted names, in the fitted dtype."""
+    return pd.DataFrame({name: pd.Series(dtype=fitted.dtype) for name in names}, index=index)
+
+
 def _ordered_chunk(X, state, y, fitted, names):
     if not len(X):
-        return pd.DataFrame(
-            {name: pd.Series(dtype=fitted.dtype) for name in names}, index=X.index
-        )
+        return _no_rows(fitted, names, X.index)
     target = None if y is None else np.asarray(y)
     out, _ = fitted._scan_chunk(X, state, target, keep_state=False)
     return pd.DataFrame(out, columns=names, index=X.index)
