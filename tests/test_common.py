@@ -310,6 +310,10 @@ CASES = {
         ),
         ["sequence_id", "item"],
     ),
+    "history": (
+        HistoryEmbedder(group_columns="sequence_id", random_state=0),
+        ["item", "label", "sequence_id"],
+    ),
     "sequence-embedder": (
         make_sequence_embedder(
             value=["item", "label"],
