@@ -1,91 +1,157 @@
-"""Supervised token vectors: each token's shrunk empirical CDF of the target.
+"""Supervised token vectors: a token's shrunk target mean, then its shrunk target CDF.
 
-A token's vector holds, for ``d`` fixed thresholds ``t_j`` (the target's quantiles at
-levels ``j / (d + 1)``), the fraction of the token's rows with ``y <= t_j``, shrunk toward
-the same fraction over all rows. Shrinkage is empirical Bayes: each fraction gets a Beta
-prior centred on the global fraction whose strength ``m_j`` is fitted by the method of
-moments across tokens, so rare tokens lean on the prior and frequent ones on their own
-rows.
+A token's vector of width ``d`` holds:
+
+1. the token's mean of ``y`` shrunk toward the mean over all rows, as scikit-learn's
+   ``TargetEncoder`` gives it, so a linear model gets what one-hot gives it;
+2. for up to ``d - 1`` thresholds ``t_j`` (the target's order statistics at levels
+   ``j / d``, distinct and below its maximum), the fraction of the token's rows with
+   ``y <= t_j``, shrunk toward the same fraction over all rows: the shape of the
+   token's target distribution, beyond its mean;
+3. when the target has fewer distinct values than that (a 0/1 target has no threshold
+   that the mean does not already give), the log-odds of the shrunk mean scaled to
+   [0, 1], then the mean shrunk more and more strongly (prior strengths 4, 16, ...
+   times the fitted one): informative columns, never a constant or a copy.
+
+Shrinkage is empirical Bayes: the prior strength ``m`` (in rows) is fitted by the method
+of moments across tokens (the within-token variance over the between-token variance of
+the mean; a Beta prior per fraction), so rare tokens lean on the prior and frequent ones
+on their own rows. A number for ``smooth`` fixes ``m``.
 """
 
 import numpy as np
 
-
-def target_thresholds(y, dim):
-    """Quantiles of ``y`` at levels ``1/(d+1), ..., d/(d+1)`` (numpy's "linear")."""
-    low, high, fraction = threshold_ranks(y.size, dim)
-    ranks = np.union1d(low, high)
-    return interpolate_ranks(ranks, np.partition(y, ranks)[ranks], low, high, fraction)
+# A strength this large (in rows) means "the prior only": no between-token signal.
+PRIOR_ONLY = 1e12
+# The log-odds column clips the scaled mean to [EPSILON, 1 - EPSILON].
+EPSILON = 1e-4
 
 
-def threshold_ranks(n_samples, dim):
-    """The two sorted-order ranks each threshold lies between, and how far between.
-
-    Written out rather than left to ``np.quantile`` so that a fit over chunks, which
-    finds the values at these ranks without sorting ``y`` in one place, computes
-    exactly the same thresholds.
-    """
-    levels = np.arange(1, dim + 1) / (dim + 1)
-    virtual = levels * (n_samples - 1)
-    low = np.floor(virtual).astype(np.intp)
-    return low, np.minimum(low + 1, n_samples - 1), virtual - low
+def threshold_levels(dim):
+    """The levels ``1/d, ..., (d-1)/d`` the thresholds are taken at."""
+    return np.arange(1, dim) / dim
 
 
-def interpolate_ranks(ranks, values, low, high, fraction):
-    """Thresholds from the ``values`` of ``y`` at sorted ``ranks``.
-
-    Linear interpolation computed from the nearer end, as numpy does, so a fraction of
-    1 gives the upper value exactly.
-    """
-    # +0.0: -0.0 and 0.0 compare equal, so either may come first; take one sign.
-    values = values + 0.0
-    below = values[np.searchsorted(ranks, low)]
-    above = values[np.searchsorted(ranks, high)]
-    step = above - below
-    return np.where(fraction >= 0.5, above - step * (1 - fraction), below + step * fraction)
+def threshold_ranks(n_samples, levels):
+    """Sorted-order ranks of ``levels``: the lower order statistic, so a threshold is
+    always a value of ``y`` and two thresholds with the same value count the same rows."""
+    return np.floor(levels * (n_samples - 1)).astype(np.intp)
 
 
-def cdf_counts(codes, y, thresholds, n_rows):
-    """Per token row: its number of rows and how many have ``y <= t_j`` for each j.
+def kept_levels(values, y_max, two_valued):
+    """Which levels give a threshold: the first level of each distinct value below the
+    maximum (``y <= max`` holds for every row); none for a two-valued target, whose
+    one threshold is one minus the scaled mean."""
+    keep = np.zeros(values.size, dtype=bool)
+    if two_valued:
+        return keep
+    _, first = np.unique(values, return_index=True)
+    keep[first] = True
+    return keep & (values < y_max)
+
+
+def order_statistics(y, ranks):
+    """The values of ``y`` at sorted ``ranks``, without sorting ``y``."""
+    if not ranks.size:
+        return np.empty(0)
+    unique = np.unique(ranks)
+    values = np.partition(y, unique)[unique]
+    return values[np.searchsorted(unique, ranks)] + 0.0  # +0.0: one sign of zero
+
+
+def token_counts(codes, y, thresholds, n_rows):
+    """Per token row: its number of rows, sum of ``y``, and how many rows have
+    ``y <= t_j`` for each threshold; and the sum of ``y**2`` over all kept rows.
 
     Rows whose code is ``-1`` are left out.
     """
     keep = codes >= 0
     codes, y = codes[keep], y[keep]
+    totals = np.bincount(codes, minlength=n_rows)
+    sums = np.bincount(codes, weights=y, minlength=n_rows)
     n_bins = thresholds.size + 1
     # y <= t_j exactly when y's bin (first threshold it does not exceed) is <= j.
     bins = np.searchsorted(thresholds, y, side="left")
     histogram = np.bincount(codes * n_bins + bins, minlength=n_rows * n_bins)
-    histogram = histogram.reshape(n_rows, n_bins)
-    return histogram.sum(axis=1), np.cumsum(histogram, axis=1)[:, :-1]
+    below = np.cumsum(histogram.reshape(n_rows, n_bins), axis=1)[:, :-1]
+    return totals, sums, below, float(np.dot(y, y))
 
 
-def shrunk_cdf(totals, below, prior, smooth):
-    """Shrink each token's fractions toward ``prior`` (see the module docstring).
+def add_counts(a, b):
+    """Two chunks' :func:`token_counts` added up."""
+    return tuple(x + y for x, y in zip(a, b, strict=True))
 
-    ``smooth="auto"`` fits the prior strength per threshold; a number fixes it.
-    Tokens without rows get the prior itself.
-    """
-    totals = totals.astype(np.float64)[:, None]
+
+def target_vectors(counts, prior, dim, smooth):
+    """The ``(n_rows, dim)`` vectors (see the module docstring) from ``counts``, a
+    :func:`token_counts` result, and ``prior``: a dict of the overall ``mean``, the
+    overall ``fractions`` below each threshold, ``low`` and ``high`` (the range of
+    ``y``). Tokens without rows get the prior vector."""
+    totals, sums, below, sum_squares = counts
+    totals = totals.astype(np.float64)
     if smooth == "auto":
-        strength = _prior_strength(totals, below, prior)
+        strength = _mean_strength(totals, sums, sum_squares, prior["mean"])
     else:
-        strength = np.full(prior.shape, float(smooth))
+        strength = float(smooth)
+    means = _shrink(sums, totals, prior["mean"], strength)
+    columns = [means[:, None]]
+    if below.shape[1]:
+        fraction_strength = (
+            _fraction_strength(totals, below, prior["fractions"])
+            if smooth == "auto"
+            else np.full(below.shape[1], float(smooth))
+        )
+        columns.append(_shrink(below, totals[:, None], prior["fractions"], fraction_strength))
+    n_fill = dim - 1 - below.shape[1]
+    if n_fill > 0:
+        span = prior["high"] - prior["low"]
+        scaled = (means - prior["low"]) / span if span > 0 else np.full_like(means, 0.5)
+        scaled = np.clip(scaled, EPSILON, 1 - EPSILON)
+        fill = [np.log(scaled / (1 - scaled))]
+        base = max(strength, 1.0)
+        fill += [
+            _shrink(sums, totals, prior["mean"], min(base * 4.0**k, PRIOR_ONLY))
+            for k in range(1, n_fill)
+        ]
+        columns.append(np.column_stack(fill))
+    return np.hstack(columns)
+
+
+def _shrink(amounts, totals, prior, strength):
+    """``(amount + strength * prior) / (total + strength)``; the prior where both are 0."""
     denominator = totals + strength
     with np.errstate(invalid="ignore", divide="ignore"):
-        shrunk = (below + strength * prior) / denominator
+        shrunk = (amounts + strength * prior) / denominator
     return np.where(denominator > 0, shrunk, prior)
 
 
-def _prior_strength(totals, below, prior):
+def _mean_strength(totals, sums, sum_squares, prior_mean):
+    """Method-of-moments prior strength of the token means: the pooled within-token
+    variance over the between-token variance of the true means (observed variance of
+    the raw means minus their sampling variance)."""
+    seen = totals > 0
+    n, s = totals[seen], sums[seen]
+    n_rows, n_tokens = n.sum(), n.size
+    if n_tokens == 0:
+        return PRIOR_ONLY
+    within = max(sum_squares - (s**2 / n).sum(), 0.0) / max(n_rows - n_tokens, 1.0)
+    weights = n / n_rows
+    observed = (weights * (s / n - prior_mean) ** 2).sum()
+    between = observed - within * n_tokens / n_rows
+    if between <= 0:
+        return PRIOR_ONLY
+    return float(np.clip(within / between, 0.0, PRIOR_ONLY))
+
+
+def _fraction_strength(totals, below, prior):
     """Method-of-moments strength ``m`` of a Beta(m p, m (1 - p)) prior per threshold.
 
     Between-token variance of the true fractions is the observed variance of the raw
     fractions minus their average binomial sampling variance; ``m = p(1-p)/var - 1``.
     With no between-token signal the prior dominates (``m`` very large).
     """
-    seen = totals[:, 0] > 0
-    n = totals[seen]
+    seen = totals > 0
+    n = totals[seen][:, None]
     fractions = below[seen] / n
     weights = n / n.sum()
     observed = (weights * (fractions - prior) ** 2).sum(axis=0)
@@ -94,5 +160,4 @@ def _prior_strength(totals, below, prior):
     bernoulli = prior * (1 - prior)
     with np.errstate(divide="ignore", invalid="ignore"):
         strength = np.where(between > 0, bernoulli / between - 1, np.inf)
-    # An infinite strength would give NaN in the shrinkage; 1e12 rows is "prior only".
-    return np.clip(strength, 0.0, 1e12)
+    return np.clip(strength, 0.0, PRIOR_ONLY)

@@ -29,7 +29,41 @@ CYCLIC_FIELDS = (
     "month",
     "quarter",
 )
-_AUTO_CANDIDATES = ("month", "weekday", "day", "dayofyear", "hour", "minute", "second")
+# ``features="auto"``: the data's resolution, the finest of these units whose value
+# varies in fit, chooses the fields (as GluonTS chooses them from a frequency string), so
+# folds of one series get the same columns whatever their span.
+# Units of the time of day, finest first; below a day the resolution is the date's:
+# "day" (weekdays vary), "week" (one weekday), "month" (one day of month), "year".
+_TIME_OF_DAY = ("second", "minute", "hour")
+_DATE_UNITS = ("weekday", "day", "month")
+_FIELDS_BY_RESOLUTION = {
+    "second": ("second", "minute", "hour", "weekday", "day", "dayofyear"),
+    "minute": ("minute", "hour", "weekday", "day", "dayofyear"),
+    "hour": ("hour", "weekday", "day", "dayofyear"),
+    "day": ("weekday", "day", "dayofyear"),
+    "week": ("dayofyear",),
+    "month": ("month",),
+    # One instant, or one per year: no cycle varies; the season is kept.
+    "year": ("dayofyear",),
+}
+# Widths by a field's role, for an ``embedding_dim`` of d: the profiles that carry most
+# of a signal (time of day, day of week, season) get up to d features, capped where the
+# basis is complete (7 weekdays: 6); day of month, minute and second a quarter of d.
+# Tuples: (share of d, cap).
+_ROLES = {
+    "second": (0.25, 59),
+    "minute": (0.25, 59),
+    # 22: for hourly data the 12th harmonic's sine is zero on every hour.
+    "hour": (1.0, 22),
+    "weekday": (1.0, 6),
+    "day": (0.25, 30),
+    "dayofyear": (1.0, 365),
+    "week": (1.0, 52),
+    "month": (1.0, 11),
+    "quarter": (1.0, 3),
+}
+# Below three periodic B-splines, two values of a cycle share one vector.
+_MIN_SPLINES = 3
 
 
 class TemporalEmbedder(
@@ -48,43 +82,59 @@ class TemporalEmbedder(
 
     Parameters
     ----------
-    embedding_dim : int, default=2
-        Features per calendar field; its meaning depends on ``method``:
+    embedding_dim : int, default=8
+        Features per calendar field. With ``features="auto"`` fields get widths by their
+        role: time of day, day of week and season (``hour``, ``weekday``,
+        ``dayofyear``, ``month``) up to ``d``, capped where the field's basis is
+        complete (6 for the 7 weekdays, 11 for months); day of month, minute and second
+        a quarter of ``d`` (at least 2): a daily profile with two peaks needs several
+        harmonics, a day-of-month effect rarely does. ``combine="sum"`` gives every
+        field ``d``; a list of fields gives each ``d``; a dict sets each width.
+        The meaning of a width depends on ``method``:
 
-        - ``"cyclical"``: Fourier terms ``sin/cos(2 pi k phase)``, ``k = 1..ceil(d/2)``
-          (Prophet-style orders; d=2 is one sin/cos pair);
-        - ``"spline"``: ``d`` periodic B-splines (cubic from d=4) around the cycle;
+        - ``"cyclical"``: Fourier terms ``sin/cos(2 pi k phase)``, ``k = 1..ceil(w/2)``
+          (Prophet-style orders; w=2 is one sin/cos pair);
+        - ``"spline"``: ``w`` periodic B-splines (cubic from w=4) around the cycle; at
+          least 3, as 2 periodic B-splines sum to one and two values would share a
+          vector (fewer is an error);
         - ``"fixed"``: width of Informer's sinusoidal table of the field's integer
           value, on the field's nominal period (31 days of month, 366 days of year, as
           Informer's tables count) so it wraps;
-        - ``"timefeature"``: GluonTS/Informer's scaled value in [-0.5, 0.5] (d=1) and
-          its powers up to d. It does not wrap (23:00 and 00:00 lie at opposite ends),
+        - ``"timefeature"``: GluonTS/Informer's scaled value in [-0.5, 0.5] (w=1) and
+          its powers up to w. It does not wrap (23:00 and 00:00 lie at opposite ends),
           for users reproducing those models;
-        - ``"onehot"``: one column per equal slice of the cycle (d=24 gives one per
+        - ``"onehot"``: one column per equal slice of the cycle (w=24 gives one per
           hour of the day);
-        - ``"random"``: a seeded Gaussian table of width d per field value (the seed
+        - ``"random"``: a seeded Gaussian table of width w per field value (the seed
           note's idea, per calendar field instead of per raw timestamp).
     method : {"cyclical", "spline", "fixed", "timefeature", "onehot", "random"}, \
             default="cyclical"
     features : "auto", list of str or dict, default="auto"
         Calendar fields among ``second, minute, hour, weekday, day, dayofyear, week,
         month, quarter`` (cycles) and ``year`` (continuous: year plus the fraction of
-        it elapsed) and ``weekend`` (0/1). ``"auto"`` keeps those of ``month, weekday,
-        day, dayofyear, hour, minute, second`` that vary in the fit data (daily data
-        gets no hour or minute). A dict maps fields to their own ``embedding_dim``
-        (for instance ``{"hour": 6, "weekday": 4}``: three and two harmonics).
+        it elapsed) and ``weekend`` (0/1). ``"auto"`` chooses them from the data's
+        resolution, the finest unit that varies in fit (as GluonTS chooses them from a
+        frequency): ``hour, weekday, day, dayofyear`` for hourly data, with ``minute``
+        (and ``second``) for finer data, ``weekday, day, dayofyear`` for daily data,
+        ``dayofyear`` for weekly and ``month`` for monthly data. A month and two years
+        of one hourly series get the same columns, so ``TimeSeriesSplit`` folds do.
+        The resolution is kept in ``resolutions_``. A list takes the role widths; a
+        dict maps fields to their own widths (for instance ``{"hour": 6, "weekday":
+        4}``: three and two harmonics).
     combine : {"concat", "sum"}, default="concat"
         Concatenate the fields' features, or sum them (Informer's temporal embedding;
         every field then needs the same width).
     timezone : str, default=None
         Convert aware columns to this zone before reading the calendar; by default each
         aware column is read in its own zone. Naive columns are read as they are.
-    trend : bool, default=False
+    trend : bool or "auto", default="auto"
         Add the elapsed time since the earliest instant seen in fit, in years of 365.25
         days (a human scale: 0 to a few over the data, so a linear model or a kernel
-        needs no rescaling), computed in float64 from the values' own ticks. It needs
-        ``dtype="float64"``: float32 would round it to 20 seconds ten years on. A column
-        with no instant in fit (all NaT) counts from 1970-01-01.
+        needs no rescaling), computed in float64 from the values' own ticks (float32
+        output rounds it to 15 seconds ten years on). ``"auto"`` adds it with
+        ``features="auto"`` and ``combine="concat"``: a level that drifts over the
+        years is then a feature, as skrub's ``DatetimeEncoder`` adds its total
+        seconds. A column with no instant in fit (all NaT) counts from 1970-01-01.
     periods : list of str or Timedelta, default=None
         Continuous-time Fourier terms ``sin/cos(2 pi t / P)`` of the elapsed time, one
         pair per period (for instance ``["7D", "365.25D"]``).
@@ -131,6 +181,9 @@ class TemporalEmbedder(
         Per datetime column, the zone its fields are read in (None for naive columns).
     fields_ : list of list of (str, int)
         Per datetime column, the fields and their widths.
+    resolutions_ : list of str
+        ``features="auto"``: per datetime column, the resolution of its fit values
+        that chose its fields (``"second"`` ... ``"year"``); None otherwise.
     origins_ : list of numpy.datetime64
         Per datetime column, the earliest instant seen in fit (the ``trend`` origin).
     tables_ : list of dict
@@ -167,8 +220,8 @@ class TemporalEmbedder(
       fitted rows, so their time since the previous event is negative: split in time
       (``TimeSeriesSplit``) or by group (``GroupKFold``), or set
       ``history="ignore"``. Calendar features never depend on other rows.
-    - Output dtype is ``dtype``. ``year`` and ``trend`` are plain numbers: scale them
-      for linear models. The array is column-major (Fortran order): each feature is
+    - Output dtype is ``dtype``. ``year`` is a plain number (2024.5): scale it for
+      linear models and kernels; ``trend`` needs no scaling. The array is column-major (Fortran order): each feature is
       contiguous, the layout pandas uses for a DataFrame's columns and the fastest to
       fill; ``np.ascontiguousarray`` gives a row-major copy.
 
@@ -191,7 +244,7 @@ class TemporalEmbedder(
         "features": [StrOptions({"auto"}), list, tuple, dict],
         "combine": [StrOptions({"concat", "sum"})],
         "timezone": [str, None],
-        "trend": ["boolean"],
+        "trend": ["boolean", StrOptions({"auto"})],
         "periods": [list, tuple, None],
         "holidays": [str, None],
         "group_columns": [str, Integral, list, tuple, np.ndarray, None],
@@ -209,13 +262,13 @@ class TemporalEmbedder(
 
     def __init__(
         self,
-        embedding_dim=2,
+        embedding_dim=8,
         *,
         method="cyclical",
         features="auto",
         combine="concat",
         timezone=None,
-        trend=False,
+        trend="auto",
         periods=None,
         holidays=None,
         group_columns=None,
@@ -285,11 +338,6 @@ class TemporalEmbedder(
                     f"timezone={self.timezone!r} is not a time zone name pandas knows "
                     "(e.g. 'Europe/Paris', 'UTC')."
                 ) from None
-        if self.trend and np.dtype(self.dtype) != np.float64:
-            raise ValueError(
-                "trend=True needs dtype='float64': float32 rounds elapsed days to 21 "
-                "seconds ten years on."
-            )
         self.period_seconds_ = self._check_periods()
         self._check_holidays()
         remembers = self._remembers()
@@ -302,6 +350,7 @@ class TemporalEmbedder(
         rng = check_random_state(self.random_state)
         method = self._method()
         self.timezones_, self.fields_, self.origins_, self.tables_ = [], [], [], []
+        self.resolutions_ = []
         names = _columns.output_prefixes(self)
         for c, column in enumerate(statistics):
             tz = column["tz"]
@@ -311,6 +360,9 @@ class TemporalEmbedder(
             self.origins_.append(origin if origin is not None else np.datetime64(0, "s"))
             fields = self._choose_fields(column["ranges"], names[self.datetime_columns_[c]])
             self.fields_.append(fields)
+            self.resolutions_.append(
+                resolution(column["ranges"]) if isinstance(self.features, str) else None
+            )
             # Keyed by field name alone: string keys serialise everywhere (skops too).
             self.tables_.append(method.draw_tables(fields, rng))
         if self.combine == "sum":
@@ -334,7 +386,7 @@ class TemporalEmbedder(
                 calendar = _calendar.Calendar(
                     _calendar.wall_clock(present, tz, zone if tz is not None else None)
                 )
-                for field in _AUTO_CANDIDATES:
+                for field in _TIME_OF_DAY + _DATE_UNITS:
                     values_of_field = calendar.field(field)
                     ranges[field] = (values_of_field.min(), values_of_field.max())
             origin = present.min() if present.size else None
@@ -439,20 +491,18 @@ class TemporalEmbedder(
         return np.asarray(seconds)
 
     def _choose_fields(self, ranges, name):
-        """The fields and widths asked for; ``features="auto"`` keeps the candidate
-        fields whose ``ranges`` (smallest, largest value in fit) are not one value."""
+        """The fields and widths asked for; ``features="auto"`` chooses the fields from
+        the data's resolution (see ``resolution``) and their widths by their roles."""
         allowed = CYCLIC_FIELDS + ("year", "weekend")
         if isinstance(self.features, str):
-            chosen = [
-                field
-                for field in _AUTO_CANDIDATES
-                if field in ranges and ranges[field][1] > ranges[field][0]
-            ] or ["dayofyear"]
-            requested = {field: self.embedding_dim for field in chosen}
+            requested = {
+                field: self._role_width(field)
+                for field in _FIELDS_BY_RESOLUTION[resolution(ranges)]
+            }
         elif isinstance(self.features, dict):
             requested = dict(self.features)
         else:
-            requested = {field: self.embedding_dim for field in self.features}
+            requested = dict.fromkeys(self.features, self.embedding_dim)
         if not requested:
             raise ValueError("features is empty: name at least one calendar field.")
         fields = []
@@ -462,12 +512,33 @@ class TemporalEmbedder(
                     f"features: {field!r} is not a calendar field; choose from "
                     f"{', '.join(allowed)}."
                 )
+            if field in ("year", "weekend"):
+                fields.append((field, 1))
+                continue
             if not isinstance(width, Integral) or isinstance(width, bool) or width < 1:
                 raise ValueError(f"features: the width of {field!r} must be an int >= 1.")
-            fields.append((field, 1 if field in ("year", "weekend") else int(width)))
+            if self.method == "spline" and width < _MIN_SPLINES:
+                raise ValueError(
+                    f"method='spline' needs at least {_MIN_SPLINES} splines per field; "
+                    f"{field!r} of column {name!r} would get {width}, and with fewer than "
+                    "3 periodic B-splines (which sum to one) two values of the cycle share "
+                    "one vector. Raise embedding_dim or the field's width."
+                )
+            fields.append((field, int(width)))
         if self.holidays is not None:
             fields += [(field, 1) for field in _holidays.FIELDS]
         return fields
+
+    def _role_width(self, field):
+        """A field's width for ``embedding_dim`` (d): all of d for ``combine="sum"``
+        (one width for all), else by the field's role (``_ROLES``), at least three
+        for splines."""
+        d = self.embedding_dim
+        if self.combine == "sum":
+            return d
+        share, cap = _ROLES[field]
+        width = min(d, cap, max(2, int(np.ceil(share * d))))
+        return max(width, _MIN_SPLINES) if self.method == "spline" and d >= 3 else width
 
     # --- reading --------------------------------------------------------------------
 
@@ -586,6 +657,12 @@ class TemporalEmbedder(
             start += column_layout.width
         return out
 
+    def _uses_trend(self):
+        if self.trend == "auto":
+            # Not with "sum": its output is one embedding of embedding_dim columns.
+            return isinstance(self.features, str) and self.combine == "concat"
+        return self.trend
+
     def _method(self):
         """The ``method`` strategy (``_temporal_encodings.METHODS``)."""
         return encodings.METHODS[self.method]()
@@ -599,7 +676,7 @@ class TemporalEmbedder(
                 fields,
                 encoder=encodings.FieldEncoder(method, tables, self.holidays),
                 combine=self.combine,
-                origin=origin if self.trend else None,
+                origin=origin if self._uses_trend() else None,
                 period_seconds=self.period_seconds_,
                 recency=bool(self.group_columns_.size),
                 missing_indicator=self.missing_indicator,
@@ -638,6 +715,24 @@ class TemporalEmbedder(
         tags.input_tags.allow_nan = self.handle_missing != "error"
         tags.transformer_tags.preserves_dtype = [np.dtype(self.dtype).name]
         return tags
+
+
+def resolution(ranges):
+    """The data's resolution from ``ranges`` (unit: smallest and largest wall-clock
+    value seen): the finest time-of-day unit that varies (``"second"``, ``"minute"``,
+    ``"hour"``); else ``"day"`` when both the day and the weekday vary, ``"week"`` when
+    the day varies on one weekday, ``"month"`` when only the month does, else
+    ``"year"``."""
+
+    def varies(unit):
+        return unit in ranges and ranges[unit][1] > ranges[unit][0]
+
+    for unit in _TIME_OF_DAY:
+        if varies(unit):
+            return unit
+    if varies("day"):
+        return "day" if varies("weekday") else "week"
+    return "month" if varies("month") else "year"
 
 
 def _conversion_hint(dtype):

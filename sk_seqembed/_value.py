@@ -48,11 +48,19 @@ class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEs
           co-occur. The positive PMI matrix, with context-distribution smoothing
           ``context_smoothing`` and shift ``log(shift)``, is reduced by truncated SVD
           to ``U * S**eigenvalue_weight`` (Levy, Goldberg & Dagan, 2015).
-        - ``"target"``: supervised (needs ``y``, a regression target). Entry ``j`` is
-          the fraction of the token's rows with ``y`` at or below the target's
-          ``j/(d+1)`` quantile, shrunk toward the same fraction over all rows with an
-          empirical-Bayes Beta prior. ``fit_transform`` cross-fits over ``cv`` so no
-          training row sees its own target.
+        - ``"target"``: supervised (needs ``y``, a numeric target: continuous, counts,
+          ratings or 0/1). Entry 0 is the token's mean of ``y`` shrunk toward the
+          overall mean (scikit-learn's ``TargetEncoder``, so a linear model gets what
+          one-hot gives it); the next entries, the fraction of the token's rows with
+          ``y`` at or below the target's order statistics at levels ``j/d`` (each
+          distinct value once, below the maximum), shrunk the same way: the shape of
+          the token's target distribution. A target with fewer distinct values (0/1)
+          fills the rest with the log-odds of the scaled mean and the mean shrunk 4,
+          16, ... times more strongly: no constant and no duplicated column.
+          Shrinkage strengths are fitted by empirical Bayes (``smooth``).
+          ``fit_transform`` cross-fits over ``cv`` so no training row sees its own
+          target. Multiclass targets are not supported: encode one 0/1 target per
+          class.
         - ``"pretrained"``: the user's ``vectors``.
     shared_vocabulary : bool, default=False
         If True, all token columns share one vocabulary and table (for instance
@@ -104,7 +112,8 @@ class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEs
         fold covers get the prior.
     smooth : "auto" or float, default="auto"
         ``target``: strength of the prior, in rows; ``"auto"`` fits it by the method
-        of moments.
+        of moments, per column (the within-token over the between-token variance of
+        the mean; a Beta prior's strength for each fraction).
     vectors : dict, DataFrame or KeyedVectors-like, default=None
         ``pretrained``: a dict token -> vector, a DataFrame indexed by token, or an
         object with gensim ``KeyedVectors``' ``key_to_index`` and ``vectors``.
@@ -150,8 +159,14 @@ class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEs
         Seed drawn from ``random_state`` in fit: the hashing seed, and the shuffling
         seed of an int ``cv``. For ``hashing`` without ``random_state`` it is 0, so the
         vectors are the same in every process and on every machine.
-    target_thresholds_ : ndarray of shape (embedding_dim,)
-        ``target``: the quantiles of ``y`` the vectors are defined on.
+    target_thresholds_ : ndarray of shape (n_thresholds,)
+        ``target``: the values of ``y`` the fractions are counted below (at most
+        ``embedding_dim - 1``; none for a 0/1 target).
+    target_levels_ : ndarray of shape (n_thresholds,)
+        ``target``: their levels; cross-fitting folds take their thresholds there.
+    target_prior_ : ndarray of shape (embedding_dim,)
+        ``target``: the vector of a token without rows (unknown tokens, and rows that
+        no ``cv`` validation fold covers in ``fit_transform``).
 
     See Also
     --------
@@ -172,12 +187,12 @@ class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEs
     - Output dtype is ``dtype``; the output has ``embedding_dim`` columns per token
       column, in input column order.
     - ``fit_transform`` with ``method="target"`` differs from ``fit().transform()`` on
-      purpose: it cross-fits, as ``TargetEncoder`` does. Each fold's thresholds
-      (quantiles of ``y``), fractions and prior come from its training rows only, so no
-      row's output depends on its own target; rows that no validation fold covers get
-      the quantile levels ``j/(d+1)`` (zeros for missing tokens under
-      ``handle_missing="zeros"``). ``target_thresholds_`` and the tables that
-      ``transform`` uses are fitted on all rows.
+      purpose: it cross-fits, as ``TargetEncoder`` does. Each fold's thresholds (at
+      ``target_levels_``), means, fractions and prior come from its training rows only,
+      so no row's output depends on its own token's target; rows that no validation
+      fold covers get ``target_prior_``, one number per column over all rows (zeros
+      for missing tokens under ``handle_missing="zeros"``). ``target_thresholds_`` and
+      the tables that ``transform`` uses are fitted on all rows.
 
     Examples
     --------

@@ -153,8 +153,9 @@ class _Cooccurrence(_LearnedVocabulary):
 
 
 class _Target(_LearnedVocabulary):
-    """``"target"``: each token's shrunk empirical CDF of ``y`` at ``embedding_dim``
-    quantiles; unknown tokens get the prior. ``fit_transform`` cross-fits over ``cv``."""
+    """``"target"``: each token's shrunk mean of ``y``, then its shrunk CDF of ``y``
+    (``_target_encoding``); unknown tokens get the prior. ``fit_transform`` cross-fits
+    over ``cv``."""
 
     needs_target = True
     cross_fits = True
@@ -184,29 +185,48 @@ class _Target(_LearnedVocabulary):
 
     def learn_tables(self, summaries, random_state):
         n_samples = summaries[0].n_rows
-        low, high, fraction = _target_encoding.threshold_ranks(
-            n_samples, self.estimator.embedding_dim
+        levels = _target_encoding.threshold_levels(self.estimator.embedding_dim)
+        level_ranks = _target_encoding.threshold_ranks(n_samples, levels)
+        ranks = np.union1d([0, n_samples - 1], level_ranks)
+        ranked = yield _partitioned.OrderStatistics(ranks)
+        low, high = ranked[0] + 0.0, ranked[-1] + 0.0
+        at_levels = ranked[np.searchsorted(ranks, level_ranks)] + 0.0
+        candidates = np.unique(at_levels[at_levels < high])
+        chunk = partial(self._counts_chunk, candidates, low, high)
+        sum_y, n_between, overall_below, counts = yield _partitioned.Reduction(
+            chunk, _partitioned.add
         )
-        ranked = yield _partitioned.OrderStatistics(np.union1d(low, high))
-        thresholds = _target_encoding.interpolate_ranks(
-            np.union1d(low, high), ranked, low, high, fraction
-        )
-        chunk = partial(self._below_chunk, thresholds)
-        below_prior, counts = yield _partitioned.Reduction(chunk, _partitioned.add)
-        tables = self._vectors(below_prior / n_samples, counts)
+        keep = _target_encoding.kept_levels(at_levels, high, two_valued=n_between == 0)
+        thresholds = at_levels[keep]
+        # The counts' columns of the kept thresholds, among the candidates.
+        columns = np.searchsorted(candidates, thresholds)
+        prior = {
+            "mean": sum_y / n_samples,
+            "fractions": np.asarray(overall_below)[columns] / n_samples,
+            "low": low,
+            "high": high,
+        }
+        counts = [
+            (totals, sums, below[:, columns], squares)
+            for totals, sums, below, squares in counts
+        ]
         self.estimator.target_thresholds_ = thresholds
-        return tables
+        self.estimator.target_levels_ = levels[keep]
+        self.estimator.target_prior_ = self._prior_vector(prior)
+        return self._vectors(prior, counts)
 
-    def _below_chunk(self, thresholds, X, y):
-        """Rows of one chunk below each threshold, overall and per token row and table."""
+    def _counts_chunk(self, candidates, low, high, X, y):
+        """One chunk's sum of ``y``, rows strictly between its range's ends, rows
+        at or below each candidate threshold, and per table the token counts."""
         y = self.check_target(X, y)
         token_columns = self.estimator._read_token_columns(X)
-        below = (y[:, None] <= thresholds[None, :]).sum(axis=0)
-        return below, self._cdf_counts(token_columns, y, thresholds, np.arange(y.size))
+        between = int(((y > low) & (y < high)).sum())
+        below = (y[:, None] <= candidates[None, :]).sum(axis=0)
+        counts = self._token_counts(token_columns, y, candidates, np.arange(y.size))
+        return float(y.sum()), between, below, counts
 
-    def _cdf_counts(self, token_columns, y, thresholds, rows):
-        """Per table, each token row's number of ``rows`` and of those below each
-        threshold."""
+    def _token_counts(self, token_columns, y, thresholds, rows):
+        """Per table, ``_target_encoding.token_counts`` of ``rows``."""
         codes = self._token_codes(token_columns)
         counts = []
         for table, n in enumerate(self.estimator.n_token_rows_):
@@ -214,27 +234,44 @@ class _Target(_LearnedVocabulary):
             table_codes = np.concatenate([codes[c][rows] for c in columns])
             table_y = np.tile(y[rows], columns.size)
             counts.append(
-                _target_encoding.cdf_counts(table_codes, table_y, thresholds, n + N_SPECIAL)
+                _target_encoding.token_counts(table_codes, table_y, thresholds, n + N_SPECIAL)
             )
         return counts
 
     def _vectors(self, prior, counts):
-        """Shrunk CDF tables from per-table ``(totals, below)`` counts and the prior."""
+        """Target tables from per-table counts and the prior (see
+        ``_target_encoding``)."""
         tables = []
-        for (totals, below), n in zip(counts, self.estimator.n_token_rows_, strict=True):
-            vectors = _target_encoding.shrunk_cdf(totals, below, prior, self.estimator.smooth)
-            vectors[n + UNKNOWN] = prior
+        for table_counts, n in zip(counts, self.estimator.n_token_rows_, strict=True):
+            vectors = _target_encoding.target_vectors(
+                table_counts, prior, self.estimator.embedding_dim, self.estimator.smooth
+            )
             vectors[n + ZEROS] = 0.0
             tables.append(vectors)
         return tables
 
+    def _prior_vector(self, prior):
+        """The vector of a token without rows: the prior's."""
+        n_thresholds = prior["fractions"].size
+        empty = (np.zeros(1), np.zeros(1), np.zeros((1, n_thresholds)), 0.0)
+        return _target_encoding.target_vectors(
+            empty, prior, self.estimator.embedding_dim, self.estimator.smooth
+        )[0]
+
     def _fold_tables(self, token_columns, y, rows):
-        """Shrunk CDF tables from the target of ``rows`` only (one cross-fitting fold):
-        thresholds, prior and fractions alike."""
-        thresholds = _target_encoding.target_thresholds(y[rows], self.estimator.embedding_dim)
-        prior = (y[rows, None] <= thresholds[None, :]).mean(axis=0)
-        counts = self._cdf_counts(token_columns, y, thresholds, rows)
-        return self._vectors(prior, counts)
+        """Target tables from the target of ``rows`` only (one cross-fitting fold):
+        thresholds (at the levels fit kept), prior and counts alike."""
+        fold_y = y[rows]
+        ranks = _target_encoding.threshold_ranks(fold_y.size, self.estimator.target_levels_)
+        ends = _target_encoding.order_statistics(fold_y, np.array([0, fold_y.size - 1]))
+        thresholds = _target_encoding.order_statistics(fold_y, ranks)
+        prior = {
+            "mean": fold_y.mean(),
+            "fractions": (fold_y[:, None] <= thresholds[None, :]).mean(axis=0),
+            "low": ends[0],
+            "high": ends[1],
+        }
+        return self._vectors(prior, self._token_counts(token_columns, y, thresholds, rows))
 
     def cross_fitted(self, X, y, groups=None):
         """Each validation fold embedded with tables fitted on its training rows only
@@ -245,14 +282,14 @@ class _Target(_LearnedVocabulary):
         _, rows = self.table_and_rows(token_columns)
         out = estimator._gather(estimator.embeddings_, rows)
         out3 = out.reshape(y.size, len(token_columns), -1)
-        # Rows no validation fold covers get the quantile levels, the fractions any
-        # token has under the prior, computed from no row's target (or zeros by policy).
-        dim = estimator.embedding_dim
-        levels = np.arange(1, dim + 1) / (dim + 1)
+        # Rows no validation fold covers (the first rows under TimeSeriesSplit) get the
+        # prior vector of the whole fit: one number per column from all rows' targets,
+        # no token's own mean (or zeros, by policy).
         zero_rows = np.isin(
             rows, estimator.table_offsets_ + np.array(estimator.n_token_rows_) + ZEROS
         )
-        out3[:] = np.where(zero_rows[:, :, None], 0.0, levels.astype(out.dtype))
+        prior = estimator.target_prior_.astype(out.dtype)
+        out3[:] = np.where(zero_rows[:, :, None], 0.0, prior)
         for train, validation in splits:
             tables = self._fold_tables(token_columns, y, rows=train)
             fold = np.vstack(tables).astype(out.dtype)
@@ -283,7 +320,10 @@ class _Target(_LearnedVocabulary):
                         f"cv yields indices outside [0, {n_samples}): each split must index "
                         "the rows of X."
                     )
-            if np.intersect1d(train, validation).size:
+            # Linear in rows: mark the training rows, look the validation rows up.
+            in_train = np.zeros(n_samples, dtype=bool)
+            in_train[train] = True
+            if in_train[validation].any():
                 raise ValueError(
                     "cv yields a split whose training and validation rows overlap: rows "
                     "would see their own target. Use disjoint splits (KFold, "

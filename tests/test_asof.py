@@ -72,7 +72,7 @@ TIME_ZONES = [None, "Europe/Paris", "America/New_York"]
 
 
 def temporal(keys=("k",)):
-    return TemporalEmbedder(features=["hour"], group_columns=list(keys))
+    return TemporalEmbedder(2, features=["hour"], group_columns=list(keys))
 
 
 def key_columns(source):
@@ -605,11 +605,11 @@ def test_features_without_earlier_rows_keep_no_history():
     alone: nothing is kept, and a later frame gets the same features."""
     X = pd.DataFrame({"p": [3, 0, 1]})
     assert PositionEmbedder(positions="from_column").fit(X).history_ is None
-    calendar = TemporalEmbedder(features=["hour"]).fit(sessions()[["t"]])
+    calendar = TemporalEmbedder(2, features=["hour"]).fit(sessions()[["t"]])
     assert calendar.history_ is None
     later = sessions(seed=1)[["t"]]
     assert_array_equal(
-        calendar.transform(later), TemporalEmbedder(features=["hour"]).fit_transform(later)
+        calendar.transform(later), TemporalEmbedder(2, features=["hour"]).fit_transform(later)
     )
 
 
@@ -798,7 +798,11 @@ def test_observe_reaches_embedders_in_column_transformers_and_sums():
             ColumnTransformer(
                 [
                     ("p", PositionEmbedder(3), ["k"]),
-                    ("t", TemporalEmbedder(features=["hour"], group_columns="k"), ["t", "k"]),
+                    (
+                        "t",
+                        TemporalEmbedder(2, features=["hour"], group_columns="k"),
+                        ["t", "k"],
+                    ),
                     ("v", ValueEmbedder(2, random_state=0), ["item"]),
                 ]
             ),
@@ -870,7 +874,7 @@ def test_datetime_group_keys_continue_in_another_time_unit(unit):
     assert_array_equal(got[:, 0], [3])
     X = keys.assign(t=pd.date_range("2024-01-01", periods=3, freq="h").astype("M8[s]"))
     new = later.assign(t=pd.to_datetime(["2024-01-01 05:00"]).astype(f"M8[{unit}]"))
-    recency = TemporalEmbedder(features=["hour"], group_columns="day").fit(X)
+    recency = TemporalEmbedder(2, features=["hour"], group_columns="day").fit(X)
     assert_allclose(recency.transform(new)[0, -2:], signed_log([3 * 3600, 5 * 3600]))
 
 
@@ -912,7 +916,7 @@ def test_datetime_keys_a_nanosecond_apart_stay_two_groups_across_the_history():
             pd.DataFrame({"g": ["1", "2"]}),
         ),
         (
-            lambda: TemporalEmbedder(features=["hour"], group_columns="g"),
+            lambda: TemporalEmbedder(2, features=["hour"], group_columns="g"),
             pd.DataFrame({"t": pd.date_range("2024", periods=3, freq="h"), "g": list("aba")}),
             pd.DataFrame({"t": pd.date_range("2025", periods=2, freq="h"), "g": [1.5, 2.0]}),
         ),

@@ -289,7 +289,7 @@ CASES = {
     "value-target": (ValueEmbedder(3, method="target", random_state=0), ["item", "label"]),
     "position-sinusoidal": (PositionEmbedder(4), ["sequence_id"]),
     "position-random": (PositionEmbedder(4, method="random", random_state=0), ["sequence_id"]),
-    "temporal-cyclical": (TemporalEmbedder(features=["hour", "weekday"]), ["timestamp"]),
+    "temporal-cyclical": (TemporalEmbedder(2, features=["hour", "weekday"]), ["timestamp"]),
     "temporal-random-recency": (
         TemporalEmbedder(
             method="random",

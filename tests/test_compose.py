@@ -51,7 +51,7 @@ def test_steps_are_named_and_equal_the_embedders_side_by_side(event_log):
         position=["sequence_id"],
         temporal="timestamp",
         value_embedder=ValueEmbedder(3, random_state=0),
-        temporal_embedder=TemporalEmbedder(features=["hour"]),
+        temporal_embedder=TemporalEmbedder(2, features=["hour"]),
     )
     assert isinstance(embedder, ColumnTransformer)
     assert [(name, columns) for name, _, columns in embedder.transformers] == [
@@ -64,7 +64,7 @@ def test_steps_are_named_and_equal_the_embedders_side_by_side(event_log):
         [
             ValueEmbedder(3, random_state=0).fit_transform(X[["item"]]),
             sinusoid(X.groupby("sequence_id").cumcount(), 16),
-            TemporalEmbedder(features=["hour"]).fit_transform(X[["timestamp"]]),
+            TemporalEmbedder(2, features=["hour"]).fit_transform(X[["timestamp"]]),
         ]
     )
     assert_allclose(out, expected, atol=1e-12)
@@ -88,11 +88,14 @@ def test_grid_search_reaches_each_embedding_dim_by_step_name(event_log):
     assert len(search.cv_results_["params"]) == 4
     best = search.best_params_
     width = search.best_estimator_[0].transform(X).shape[1]
-    n_fields = len(search.best_estimator_[0].named_transformers_["temporal"].fields_[0])
+    temporal_widths = dict(search.best_estimator_[0].named_transformers_["temporal"].fields_[0])
+    # The main cycles get the searched width; the trend adds one column.
+    assert temporal_widths["hour"] == best["columntransformer__temporal__embedding_dim"]
     expected_width = (
         best["columntransformer__value__embedding_dim"]
         + PositionEmbedder().embedding_dim
-        + n_fields * best["columntransformer__temporal__embedding_dim"]
+        + sum(temporal_widths.values())
+        + 1
     )
     assert width == expected_width
 
@@ -101,7 +104,7 @@ def test_column_selectors_and_polars_output(event_log):
     X, _ = event_log
     embedder = make_sequence_embedder(
         temporal=make_column_selector(dtype_include="datetime"),
-        temporal_embedder=TemporalEmbedder(features=["weekday"]),
+        temporal_embedder=TemporalEmbedder(2, features=["weekday"]),
         position="sequence_id",
         position_embedder=PositionEmbedder(2),
     ).set_output(transform="polars")
@@ -168,11 +171,11 @@ def test_embedding_dim_sets_every_part_on_clones(event_log):
 
 def test_parts_of_different_widths_are_refused_by_name(event_log):
     X, _ = event_log
-    parts = sum_parts() + [("time", TemporalEmbedder(features=["hour"]), ["timestamp"])]
+    parts = sum_parts() + [("time", TemporalEmbedder(2, features=["hour"]), ["timestamp"])]
     with pytest.raises(ValueError, match="'value': 4, 'position': 4, 'time': 2 columns"):
         EmbeddingSum(parts).fit(X)
     # With embedding_dim set, the message says why a part did not follow it.
-    parts[2] = ("time", TemporalEmbedder(features=["hour", "weekday"]), ["timestamp"])
+    parts[2] = ("time", TemporalEmbedder(2, features=["hour", "weekday"]), ["timestamp"])
     with pytest.raises(ValueError, match="'time': 12 columns. embedding_dim=6 was set"):
         EmbeddingSum(parts, embedding_dim=6).fit(X)
 

@@ -151,7 +151,7 @@ CASES = {
         ["step"],
     ),
     "temporal-cyclical-aware-recency": (
-        TemporalEmbedder(features=["hour", "weekday"], group_columns="session_id"),
+        TemporalEmbedder(2, features=["hour", "weekday"], group_columns="session_id"),
         ["session_id", "local_time"],
     ),
     "temporal-auto-naive-nat-recency": (
@@ -211,7 +211,7 @@ def test_sequence_embedder_with_passthrough_keeps_dtypes(client, events):
         position="session_id",
         temporal=["local_time", "session_id"],
         value_embedder=ValueEmbedder(4, method="target"),
-        temporal_embedder=TemporalEmbedder(features=["hour"], group_columns="session_id"),
+        temporal_embedder=TemporalEmbedder(2, features=["hour"], group_columns="session_id"),
         remainder="passthrough",
     )
     columns = ["session_id", "item", "store", "local_time", "step"]
@@ -378,7 +378,7 @@ def test_parquet_partitions_that_dask_would_merge(client, tmp_path):
         position="sequence_id",
         temporal=["timestamp", "sequence_id"],
         value_embedder=ValueEmbedder(4, method="target"),
-        temporal_embedder=TemporalEmbedder(features=["hour"], group_columns="sequence_id"),
+        temporal_embedder=TemporalEmbedder(2, features=["hour"], group_columns="sequence_id"),
     )
     embedder = DaskEmbedder(recipe).fit(table[columns], table["y"])
     got = embedder.transform(table[columns]).compute()
@@ -390,7 +390,7 @@ def test_transform_is_lazy(client, events):
     """transform builds a graph only: partitions that would fail are not read."""
     X, _ = events
     columns = ["session_id", "local_time"]
-    estimator = TemporalEmbedder(features=["hour"], group_columns="session_id")
+    estimator = TemporalEmbedder(2, features=["hour"], group_columns="session_id")
     embedder = DaskEmbedder(estimator).fit(_dask(X[columns]))
 
     def unreadable():
@@ -521,11 +521,11 @@ AS_OF_CASES = {
         ["step"],
     ),
     "temporal-aware-recency": (
-        TemporalEmbedder(features=["hour"], group_columns="session_id"),
+        TemporalEmbedder(2, features=["hour"], group_columns="session_id"),
         ["session_id", "local_time"],
     ),
     "temporal-naive-nat-recency-missing-keys": (
-        TemporalEmbedder(features=["hour"], group_columns=["store"]),
+        TemporalEmbedder(2, features=["hour"], group_columns=["store"]),
         ["naive_time", "store"],
     ),
 }

@@ -81,7 +81,7 @@ def test_table_and_row_paths_agree_with_the_formula(freq):
     """Minute, second, sub-second and daily data: same formula whichever path runs."""
     when = pd.date_range("2023-12-30 22:00", periods=3000, freq=freq)
     X = pd.DataFrame({"when": when})
-    out = TemporalEmbedder(features=["hour", "day", "weekday", "dayofyear"]).fit_transform(X)
+    out = TemporalEmbedder(2, features=["hour", "day", "weekday", "dayofyear"]).fit_transform(X)
     phases = phases_from_pandas(when)
     expected = np.hstack(
         [fourier(phases[f].to_numpy(), 1) for f in ["hour", "day", "weekday", "dayofyear"]]
@@ -95,7 +95,7 @@ def test_far_years_in_microseconds_keep_their_calendar(year):
     when = pd.Series(
         np.array([f"{year}-02-28T12:00", f"{year}-03-01T00:00"], dtype="datetime64[us]")
     )
-    out = TemporalEmbedder(features=["year", "dayofyear", "weekend"]).fit_transform(
+    out = TemporalEmbedder(2, features=["year", "dayofyear", "weekend"]).fit_transform(
         pd.DataFrame({"when": when})
     )
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
@@ -109,7 +109,7 @@ def test_aware_columns_use_local_wall_clock_and_keep_the_fit_zone():
     utc = pd.date_range("2024-03-09", "2024-03-12", freq="30min", tz="UTC")
     local = utc.tz_convert("America/New_York")
     X = pd.DataFrame({"when": local})
-    embedder = TemporalEmbedder(features=["hour", "day"]).fit(X)
+    embedder = TemporalEmbedder(2, features=["hour", "day"]).fit(X)
     phases = phases_from_pandas(local)
     expected = np.hstack([fourier(phases[f].to_numpy(), 1) for f in ["hour", "day"]])
     assert_allclose(embedder.transform(X), expected, atol=1e-9)
@@ -118,7 +118,7 @@ def test_aware_columns_use_local_wall_clock_and_keep_the_fit_zone():
     assert_allclose(embedder.transform(tokyo), expected, atol=1e-9)
     with pytest.raises(ValueError, match="Column 'when' was aware in fit and is naive now"):
         embedder.transform(pd.DataFrame({"when": utc.tz_localize(None)}))
-    converted = TemporalEmbedder(features=["hour"], timezone="Asia/Kolkata").fit(X)
+    converted = TemporalEmbedder(2, features=["hour"], timezone="Asia/Kolkata").fit(X)
     kolkata = phases_from_pandas(utc.tz_convert("Asia/Kolkata"))["hour"].to_numpy()
     assert_allclose(converted.transform(X), fourier(kolkata, 1), atol=1e-9)
 
@@ -171,22 +171,104 @@ def test_combine_sum_adds_the_fields():
     summed = TemporalEmbedder(4, method="fixed", features=fields, combine="sum")
     assert_allclose(summed.fit_transform(X), parts[:, :4] + parts[:, 4:8] + parts[:, 8:])
     with pytest.raises(ValueError, match="combine='sum' adds the fields' features"):
-        TemporalEmbedder(features={"hour": 2, "day": 4}, combine="sum").fit(X)
+        TemporalEmbedder(2, features={"hour": 2, "day": 4}, combine="sum").fit(X)
 
 
 @pytest.mark.parametrize(
-    "freq, fields",
+    "freq, resolution, fields",
     [
-        ("1D", ["month", "weekday", "day", "dayofyear"]),
-        ("1h", ["weekday", "day", "dayofyear", "hour"]),  # 500 hours: all in January
-        ("1min", ["hour", "minute"]),  # 500 minutes: all on one day
+        ("1D", "day", {"weekday": 6, "day": 2, "dayofyear": 8}),
+        ("1h", "hour", {"hour": 8, "weekday": 6, "day": 2, "dayofyear": 8}),
+        ("1min", "minute", {"minute": 2, "hour": 8, "weekday": 6, "day": 2, "dayofyear": 8}),
+        (
+            "250ms",
+            "second",
+            {"second": 2, "minute": 2, "hour": 8, "weekday": 6, "day": 2, "dayofyear": 8},
+        ),
+        ("7D", "week", {"dayofyear": 8}),
+        ("MS", "month", {"month": 8}),
+        ("YS", "year", {"dayofyear": 8}),
     ],
 )
-def test_auto_features_follow_the_data_resolution(freq, fields):
-    """'auto' keeps the fields that vary: daily data gets no hour or minute."""
+def test_auto_features_follow_the_data_resolution(freq, resolution, fields):
+    """'auto' reads the finest unit that varies (as GluonTS reads a frequency), and
+    gives the fields widths by role at the default embedding_dim of 8: the weekday's
+    basis is complete at 6, day of month and minute get a quarter of 8."""
     when = pd.date_range("2024-01-01", periods=500, freq=freq)
     embedder = TemporalEmbedder().fit(pd.DataFrame({"when": when}))
-    assert [field for field, _ in embedder.fields_[0]] == fields
+    assert embedder.resolutions_ == [resolution]
+    assert dict(embedder.fields_[0]) == fields
+    assert embedder.get_feature_names_out()[-1] == "when_trend"
+
+
+@pytest.mark.parametrize("freq", ["1D", "1h", "15min"])
+def test_auto_columns_are_the_same_for_a_month_and_for_two_years(freq):
+    """Folds of one series (TimeSeriesSplit) get one width, whatever their span: the
+    fields follow the resolution, not which fields happen to vary in the fold."""
+    when = pd.date_range("2011-01-01", "2012-12-31 23:59", freq=freq)
+    X = pd.DataFrame({"t": when})
+    month = TemporalEmbedder().fit(X[X["t"] < "2011-02-01"]).get_feature_names_out()
+    years = TemporalEmbedder().fit(X).get_feature_names_out()
+    assert month.tolist() == years.tolist()
+
+
+@pytest.mark.parametrize(
+    "embedding_dim, widths",
+    [
+        (1, {"hour": 1, "weekday": 1, "day": 1, "dayofyear": 1}),
+        (4, {"hour": 4, "weekday": 4, "day": 2, "dayofyear": 4}),
+        (12, {"hour": 12, "weekday": 6, "day": 3, "dayofyear": 12}),
+        (40, {"hour": 22, "weekday": 6, "day": 10, "dayofyear": 40}),
+    ],
+)
+def test_auto_widths_follow_each_fields_role(embedding_dim, widths):
+    """min(d, cap, max(2, ceil(share * d))): share 1 for the main cycles, 1/4 for day of
+    month; caps at a complete basis (6 for 7 weekdays; 22 for 24 hours, as the 12th
+    harmonic's sine is zero on every hour)."""
+    X = pd.DataFrame({"t": pd.date_range("2024-01-01", periods=500, freq="h")})
+    embedder = TemporalEmbedder(embedding_dim).fit(X)
+    assert dict(embedder.fields_[0]) == widths
+
+
+def test_auto_cyclical_columns_are_never_collinear():
+    """At the caps the Fourier basis of a cycle of n values stays injective and no
+    column is a combination of the others: no harmonic aliases another (7 weekdays: 3
+    harmonics), none is zero on every value."""
+    X = pd.DataFrame({"t": pd.date_range("2024-01-01", periods=24 * 7 * 60, freq="h")})
+    out = TemporalEmbedder(40, trend=False).fit_transform(X)
+    names = TemporalEmbedder(40, trend=False).fit(X).get_feature_names_out()
+    for field, n_values in [("hour", 24), ("weekday", 7)]:
+        block = out[:, [i for i, name in enumerate(names) if f"_{field}_" in name]]
+        distinct = np.unique(block.round(9), axis=0)
+        assert distinct.shape[0] == n_values
+        rank = np.linalg.matrix_rank(np.c_[np.ones(len(distinct)), distinct])
+        assert rank == block.shape[1] + 1
+
+
+@pytest.mark.parametrize("field, values", [("hour", 24), ("month", 12), ("weekday", 7)])
+@pytest.mark.parametrize("width", [3, 4, 8])
+def test_spline_basis_is_injective_at_every_allowed_width(field, values, width):
+    """From 3 periodic B-splines on, every value of the cycle has its own vector (two
+    periodic B-splines sum to one: a single curve folded onto a segment)."""
+    start = {"hour": "2024-03-02", "month": "2024-01-15", "weekday": "2024-03-04"}[field]
+    freq = {"hour": "h", "month": "MS", "weekday": "D"}[field]
+    when = pd.date_range(start, periods=values, freq=freq)
+    if field == "month":
+        when = when + pd.Timedelta(days=14)
+    X = pd.DataFrame({"t": when})
+    out = TemporalEmbedder(width, method="spline", features=[field]).fit_transform(X)
+    gaps = np.linalg.norm(out[:, None] - out[None, :], axis=2)
+    np.fill_diagonal(gaps, np.inf)
+    assert gaps.min() > 1e-6
+
+
+@pytest.mark.parametrize(
+    "params", [{"embedding_dim": 2}, {"features": {"hour": 2}}, {"embedding_dim": 1}]
+)
+def test_fewer_than_three_splines_are_refused_by_field(params):
+    X = pd.DataFrame({"when": pd.date_range("2024-01-01", periods=48, freq="h")})
+    with pytest.raises(ValueError, match="at least 3 splines per field; 'hour' of column"):
+        TemporalEmbedder(method="spline", **{"features": ["hour"], **params}).fit(X)
 
 
 def test_trend_periods_and_recency():
@@ -196,7 +278,7 @@ def test_trend_periods_and_recency():
     )
     X = pd.DataFrame({"user": ["a", "a", "a", "b"], "when": when})
     embedder = TemporalEmbedder(
-        features=["hour"], trend=True, periods=["7D"], group_columns="user"
+        2, features=["hour"], trend=True, periods=["7D"], group_columns="user"
     ).fit(X)
     out = embedder.transform(X)
     names = embedder.get_feature_names_out().tolist()
@@ -219,7 +301,7 @@ def test_missing_datetimes(policy, backend):
     """NaT rows: zeros or NaN, an optional indicator; 'error' raises naming the column."""
     X = backend.frame({"when": pd.to_datetime(["2024-05-01 10:00", None, "2024-05-02 00:00"])})
     embedder = TemporalEmbedder(
-        features=["hour"], handle_missing=policy, missing_indicator=True, trend=True
+        2, features=["hour"], handle_missing=policy, missing_indicator=True, trend=True
     )
     out = embedder.fit_transform(X)
     if policy == "zeros":
@@ -238,9 +320,7 @@ def test_wrong_inputs_are_refused_by_name():
     with pytest.raises(TypeError, match=r"Column 'when' has dtype int64.*epoch_unit"):
         TemporalEmbedder().fit(pd.DataFrame({"when": [1, 2]}))
     with pytest.raises(ValueError, match="'fortnight' is not a calendar field"):
-        TemporalEmbedder(features=["fortnight"]).fit(pd.DataFrame({"when": [pd.Timestamp(0)]}))
-    with pytest.raises(ValueError, match="trend=True needs dtype='float64'"):
-        TemporalEmbedder(trend=True, dtype="float32").fit(
+        TemporalEmbedder(2, features=["fortnight"]).fit(
             pd.DataFrame({"when": [pd.Timestamp(0)]})
         )
     with pytest.raises(ValueError, match="periods: 'weekly' is not a duration"):
@@ -250,7 +330,7 @@ def test_wrong_inputs_are_refused_by_name():
 def test_epoch_numbers_are_read_as_naive_times():
     """epoch_unit='s' reads ints and floats as seconds since 1970-01-01."""
     seconds = np.array([0, 3600 * 13 + 1800, 86400 * 45], dtype=np.int64)
-    embedder = TemporalEmbedder(features=["hour", "day"], epoch_unit="s")
+    embedder = TemporalEmbedder(2, features=["hour", "day"], epoch_unit="s")
     from_ints = embedder.fit_transform(pd.DataFrame({"t": seconds}))
     from_floats = embedder.fit_transform(pd.DataFrame({"t": seconds.astype(float)}))
     when = pd.to_datetime(seconds, unit="s")
@@ -279,9 +359,9 @@ def test_backends_set_output_pickle_and_no_mutation(backend):
     when = pd.to_datetime(["2024-01-01 10:00", "2024-07-04 23:59", None])
     X = backend.frame({"when": when})
     before = copy.deepcopy(backend.to_pandas(X))
-    embedder = TemporalEmbedder(features=["hour", "month"]).set_output(transform="pandas")
+    embedder = TemporalEmbedder(2, features=["hour", "month"]).set_output(transform="pandas")
     out = embedder.fit_transform(X)
-    reference = TemporalEmbedder(features=["hour", "month"]).fit_transform(
+    reference = TemporalEmbedder(2, features=["hour", "month"]).fit_transform(
         pd.DataFrame({"when": when})
     )
     assert_allclose(out.to_numpy(), reference)
@@ -300,7 +380,7 @@ def test_threaded_transform_equals_single_threaded():
     """Above 100,000 rows, threads change nothing."""
     when = pd.date_range("2021-01-01", periods=150_000, freq="7min")
     X = pd.DataFrame({"when": when})
-    embedder = TemporalEmbedder(features=["hour", "day", "month"]).fit(X)
+    embedder = TemporalEmbedder(2, features=["hour", "day", "month"]).fit(X)
     assert_array_equal(
         embedder.set_params(n_threads=3).transform(X),
         embedder.set_params(n_threads=1).transform(X),
@@ -311,7 +391,9 @@ def test_grid_search_over_embedding_dim():
     """GridSearchCV reaches embedding_dim inside a ColumnTransformer."""
     X, y, _ = make_event_log(n_sequences=60, random_state=0)
     model = make_pipeline(
-        ColumnTransformer([("temporal", TemporalEmbedder(features=["hour"]), ["timestamp"])]),
+        ColumnTransformer(
+            [("temporal", TemporalEmbedder(2, features=["hour"]), ["timestamp"])]
+        ),
         Ridge(),
     )
     search = GridSearchCV(
@@ -328,7 +410,7 @@ def test_holidays_flag_and_distances_follow_the_country_calendar():
         ["2024-07-03 10:00", "2024-07-04 12:00", "2024-07-06 00:00", "2024-12-24 09:00"]
     )
     X = pd.DataFrame({"when": when})
-    embedder = TemporalEmbedder(features=["hour"], holidays="US").fit(X)
+    embedder = TemporalEmbedder(2, features=["hour"], holidays="US").fit(X)
     out = embedder.transform(X)
     assert embedder.get_feature_names_out().tolist()[2:] == [
         "when_holiday",
@@ -346,7 +428,7 @@ def test_trend_across_units_and_centuries():
     """Fit on microseconds from 1500, transform nanoseconds from 2020: exact days."""
     fit = pd.DataFrame({"t": pd.Series(np.array(["1500-01-01", "2020-01-01"], dtype="M8[us]"))})
     later = pd.DataFrame({"t": pd.to_datetime(["2020-01-01 12:00"]).as_unit("ns")})
-    out = TemporalEmbedder(features=["month"], trend=True).fit(fit).transform(later)
+    out = TemporalEmbedder(2, features=["month"], trend=True).fit(fit).transform(later)
     days = (np.datetime64("2020-01-01", "D") - np.datetime64("1500-01-01", "D")).astype(int)
     assert_allclose(out[:, 2], (days + 0.5) / DAYS_PER_YEAR)
 
@@ -391,7 +473,7 @@ def test_property_aware_fields_equal_pandas_local_time(stamps, zone, unit):
     )
     X = pd.DataFrame({"when": utc.dt.tz_convert(zone)})
     fields = ["minute", "hour", "weekday", "day", "dayofyear", "month"]
-    out = TemporalEmbedder(features=fields).fit_transform(X)
+    out = TemporalEmbedder(2, features=fields).fit_transform(X)
     phases = phases_from_pandas(utc.dt.tz_convert(zone))
     expected = np.hstack([fourier(phases[f].to_numpy(), 1) for f in fields])
     assert_allclose(out, expected, atol=1e-9)
@@ -402,7 +484,7 @@ def test_dense_aware_minutes_through_dst_on_threads(zone):
     """150,000 minutes across both DST changes: quarter-hour offsets, threaded."""
     utc = pd.date_range("2024-03-01", periods=150_000, freq="3min", tz="UTC")
     X = pd.DataFrame({"when": utc.tz_convert(zone)})
-    out = TemporalEmbedder(features=["hour", "day"], n_threads=2).fit_transform(X)
+    out = TemporalEmbedder(2, features=["hour", "day"], n_threads=2).fit_transform(X)
     phases = phases_from_pandas(utc.tz_convert(zone))
     expected = np.hstack([fourier(phases[f].to_numpy(), 1) for f in ["hour", "day"]])
     assert_allclose(out, expected, atol=1e-9)
@@ -419,7 +501,9 @@ def test_a_row_off_the_minute_after_the_first_block_still_matches_pandas(late_va
     minutes = pd.date_range("2024-01-01", periods=70_000, freq="min").as_unit("ms")
     when = pd.Series(minutes.append(pd.DatetimeIndex([late_value]).as_unit("ms")))
     X = pd.DataFrame({"when": when})
-    out = TemporalEmbedder(features=["second", "minute", "hour"], n_threads=2).fit_transform(X)
+    out = TemporalEmbedder(2, features=["second", "minute", "hour"], n_threads=2).fit_transform(
+        X
+    )
     phases = phases_from_pandas(when)
     expected = np.hstack(
         [fourier(phases[f].to_numpy(), 1) for f in ["second", "minute", "hour"]]
@@ -438,7 +522,7 @@ def test_rows_inside_an_hour_where_the_offset_changes_match_pandas():
         )
     )
     X = pd.DataFrame({"when": utc.tz_convert("Australia/Lord_Howe")})
-    out = TemporalEmbedder(features=["minute", "hour", "day"]).fit_transform(X)
+    out = TemporalEmbedder(2, features=["minute", "hour", "day"]).fit_transform(X)
     phases = phases_from_pandas(utc.tz_convert("Australia/Lord_Howe"))
     expected = np.hstack([fourier(phases[f].to_numpy(), 1) for f in ["minute", "hour", "day"]])
     assert_allclose(out, expected, atol=1e-9)
@@ -463,7 +547,7 @@ def test_epoch_numbers_that_are_no_instant_are_refused_by_column(values, match):
     """Not a silent 1970-01-01: the column and the value are named."""
     X = pd.DataFrame({"t": values})
     with pytest.raises(ValueError, match=f"Column 't' holds .*{match}"):
-        TemporalEmbedder(features=["year"], epoch_unit="s").fit(X)
+        TemporalEmbedder(2, features=["year"], epoch_unit="s").fit(X)
 
 
 @pytest.mark.parametrize(
@@ -518,6 +602,7 @@ def test_nat_in_aware_columns_with_every_option(backend, fit_transform, policy):
     ).dt.tz_localize("America/New_York")
     X = backend.frame({"user": ["a", "a", "a", "b"], "when": local})
     embedder = TemporalEmbedder(
+        2,
         features=["hour"],
         trend=True,
         periods=["1D"],
@@ -541,7 +626,7 @@ def test_missing_datetimes_error_at_transform_names_the_column(backend):
     """handle_missing='error': a clean fit, then NaT (or null) at transform raises."""
     clean = backend.frame({"when": pd.to_datetime(["2024-05-01 10:00", "2024-05-02 00:00"])})
     dirty = backend.frame({"when": pd.to_datetime(["2024-05-01 10:00", None])})
-    embedder = TemporalEmbedder(features=["hour"], handle_missing="error").fit(clean)
+    embedder = TemporalEmbedder(2, features=["hour"], handle_missing="error").fit(clean)
     with pytest.raises(ValueError, match=r"NaN \(NaT\) in column 'when': 1 row\(s\)"):
         embedder.transform(dirty)
 
@@ -563,7 +648,7 @@ def test_all_nat_column(backend, kind, policy):
         # from_pandas types a column of None as String; polars' own untyped column:
         X = pytest.importorskip("polars").DataFrame({"when": [None, None]})
     embedder = TemporalEmbedder(
-        features=["hour"], trend=True, handle_missing=policy, missing_indicator=True
+        2, features=["hour"], trend=True, handle_missing=policy, missing_indicator=True
     )
     if policy == "error":
         with pytest.raises(ValueError, match=r"NaN \(NaT\) in column 'when': 2 row\(s\)"):
@@ -578,7 +663,7 @@ def test_all_nat_column(backend, kind, policy):
 def test_all_nat_rows_at_transform_skip_the_zone_check():
     """A transform column that is all NaT carries no zone to contradict: no error."""
     naive = pd.DataFrame({"when": pd.to_datetime(["2024-01-01 06:00", "2024-01-02 07:00"])})
-    embedder = TemporalEmbedder(features=["hour"], missing_indicator=True).fit(naive)
+    embedder = TemporalEmbedder(2, features=["hour"], missing_indicator=True).fit(naive)
     empty_aware = pd.DataFrame({"when": pd.Series([pd.NaT], dtype="datetime64[ns, UTC]")})
     assert_array_equal(embedder.transform(empty_aware), [[0.0, 0.0, 1.0]])
 
@@ -587,7 +672,7 @@ def test_all_nat_rows_at_transform_skip_the_zone_check():
 def test_missing_markers_in_object_columns_of_datetimes(missing):
     """None, pd.NaT, numpy NaT and NaN among Python datetimes are all missing."""
     values = pd.Series([datetime.datetime(2024, 1, 1, 6), missing], dtype=object)
-    out = TemporalEmbedder(features=["hour"], missing_indicator=True).fit_transform(
+    out = TemporalEmbedder(2, features=["hour"], missing_indicator=True).fit_transform(
         pd.DataFrame({"when": values})
     )
     assert_allclose(out, [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]], atol=1e-12)
@@ -599,7 +684,7 @@ def test_missing_markers_in_object_columns_of_datetimes(missing):
 def test_naive_in_fit_aware_at_transform_is_refused_by_name(backend):
     """The direction test_temporal does not cover: naive at fit, aware at transform."""
     when = pd.to_datetime(["2024-01-01 10:00", "2024-01-02 11:00"])
-    embedder = TemporalEmbedder(features=["hour"]).fit(backend.frame({"when": when}))
+    embedder = TemporalEmbedder(2, features=["hour"]).fit(backend.frame({"when": when}))
     aware = backend.frame({"when": when.tz_localize("UTC")})
     with pytest.raises(ValueError, match="Column 'when' was naive in fit and is aware now"):
         embedder.transform(aware)
@@ -610,7 +695,7 @@ def test_aware_in_fit_naive_at_transform_is_refused_on_every_backend(backend):
     test_temporal)."""
     when = pd.to_datetime(["2024-01-01 10:00", "2024-01-02 11:00"])
     aware = backend.frame({"when": when.tz_localize("Europe/Paris")})
-    embedder = TemporalEmbedder(features=["hour"]).fit(aware)
+    embedder = TemporalEmbedder(2, features=["hour"]).fit(aware)
     with pytest.raises(ValueError, match="Column 'when' was aware in fit and is naive now"):
         embedder.transform(backend.frame({"when": when}))
 
@@ -619,7 +704,7 @@ def test_timezone_parameter_leaves_naive_columns_as_they_are():
     """Documented: ``timezone`` converts aware columns only; naive ones are read as is."""
     when = pd.Series(pd.to_datetime(["2024-01-01 06:00", "2024-07-01 18:30"]))
     X = pd.DataFrame({"when": when})
-    embedder = TemporalEmbedder(features=["hour"], timezone="Asia/Tokyo").fit(X)
+    embedder = TemporalEmbedder(2, features=["hour"], timezone="Asia/Tokyo").fit(X)
     assert embedder.timezones_ == [None]
     assert_allclose(embedder.transform(X), fourier_from_pandas(when, ["hour"]), atol=1e-12)
 
@@ -631,7 +716,7 @@ def test_fixed_offset_zones_are_read_in_their_offset():
         pd.DataFrame({"when": when}),
         pd.DataFrame({"when": when}).convert_dtypes(dtype_backend="pyarrow"),
     ):
-        out = TemporalEmbedder(features=["hour"]).fit_transform(X)
+        out = TemporalEmbedder(2, features=["hour"]).fit_transform(X)
         assert_allclose(out, fourier_from_pandas(when, ["hour"]), atol=1e-9)
 
 
@@ -642,7 +727,7 @@ def test_mixed_zones_after_the_suggested_fix_are_utc_instants():
         datetime.datetime(2024, 1, 1, 9, tzinfo=zoneinfo.ZoneInfo("Asia/Tokyo")),
     ]
     when = pd.to_datetime(pd.Series(values, dtype=object), utc=True)
-    out = TemporalEmbedder(features=["hour"]).fit_transform(pd.DataFrame({"ts": when}))
+    out = TemporalEmbedder(2, features=["hour"]).fit_transform(pd.DataFrame({"ts": when}))
     hours = np.array([8.0, 0.0])  # 09:00 CET = 08:00 UTC; 09:00 JST = 00:00 UTC
     assert_allclose(
         out,
@@ -671,7 +756,7 @@ def test_every_unit_on_every_backend_matches_pandas(backend, unit, zone):
     if zone is not None:
         when = when.dt.tz_localize("UTC").dt.tz_convert(zone)
     fields = ["second", "minute", "hour", "day", "dayofyear"]
-    out = TemporalEmbedder(features=fields).fit_transform(backend.frame({"when": when}))
+    out = TemporalEmbedder(2, features=fields).fit_transform(backend.frame({"when": when}))
     assert_allclose(out, fourier_from_pandas(when, fields), atol=1e-9)
 
 
@@ -685,7 +770,7 @@ def test_years_1500_and_2300_on_every_backend(backend, zone):
     if zone is not None:
         when = when.dt.tz_localize("UTC").dt.tz_convert(zone)
     X = backend.frame({"when": when})
-    out = TemporalEmbedder(features=["hour", "day", "year"], trend=True).fit_transform(X)
+    out = TemporalEmbedder(2, features=["hour", "day", "year"], trend=True).fit_transform(X)
     assert_allclose(out[:, :4], fourier_from_pandas(when, ["hour", "day"]), atol=1e-9)
     assert_allclose(out[:, 4], year_from_pandas(when))
     elapsed = (when - when.min()).dt.total_seconds().to_numpy() / 86400 / DAYS_PER_YEAR
@@ -695,7 +780,7 @@ def test_years_1500_and_2300_on_every_backend(backend, zone):
 def test_python_dates_of_far_years_keep_their_calendar():
     """Python date objects of 1500 and 2300 (beyond nanoseconds) read exactly."""
     dates = [datetime.date(1500, 3, 1), datetime.date(2300, 12, 31)]
-    out = TemporalEmbedder(features=["year", "weekday"]).fit_transform(
+    out = TemporalEmbedder(2, features=["year", "weekday"]).fit_transform(
         pd.DataFrame({"d": pd.Series(dates, dtype=object)})
     )
     reference = pd.Series(np.array(["1500-03-01", "2300-12-31"], dtype="M8[s]"))
@@ -713,7 +798,7 @@ def test_dst_fold_twice_one_thirty_same_calendar_one_hour_apart(backend):
     aware = local.dt.tz_localize("America/New_York", ambiguous=np.array([True, False]))
     X = backend.frame({"g": [1, 1], "when": aware})
     out = TemporalEmbedder(
-        features=["hour", "minute"], trend=True, group_columns="g"
+        2, features=["hour", "minute"], trend=True, group_columns="g"
     ).fit_transform(X)
     assert_allclose(out[0, :4], out[1, :4])
     assert_allclose(out[:, :4], fourier_from_pandas(local, ["hour", "minute"]), atol=1e-12)
@@ -727,7 +812,7 @@ def test_python_datetime_fold_attribute_is_honoured():
     first = datetime.datetime(2024, 11, 3, 1, 30, tzinfo=NEW_YORK)
     second = first.replace(fold=1)
     X = pd.DataFrame({"when": pd.Series([first, second], dtype=object)})
-    out = TemporalEmbedder(features=["hour"], trend=True).fit_transform(X)
+    out = TemporalEmbedder(2, features=["hour"], trend=True).fit_transform(X)
     assert_allclose(out[0, :2], out[1, :2])
     gap = second.astimezone(datetime.timezone.utc) - first.astimezone(datetime.timezone.utc)
     assert_allclose(out[1, 2] - out[0, 2], gap / datetime.timedelta(days=DAYS_PER_YEAR))
@@ -738,7 +823,7 @@ def test_python_datetime_in_the_spring_gap_reads_as_pythons_instant():
     clock (fold=0) is the instant Python's zoneinfo gives it: 07:30 UTC, 03:30 EDT."""
     nonexistent = datetime.datetime(2024, 3, 10, 2, 30, tzinfo=NEW_YORK)
     X = pd.DataFrame({"when": pd.Series([nonexistent], dtype=object)})
-    out = TemporalEmbedder(features=["hour", "minute"]).fit_transform(X)
+    out = TemporalEmbedder(2, features=["hour", "minute"]).fit_transform(X)
     wall = nonexistent.astimezone(datetime.timezone.utc).astimezone(NEW_YORK)
     assert (wall.hour, wall.minute) == (3, 30)
     hour_phase = (wall.hour + wall.minute / 60) / 24
@@ -754,7 +839,7 @@ def test_spring_gap_localized_by_pandas_reads_the_shifted_wall_clock(nonexistent
     """tz_localize's nonexistent= choice decides the instant; features follow it."""
     local = pd.Series(pd.to_datetime(["2024-03-10 02:30"])).dt.as_unit("us")
     aware = local.dt.tz_localize("America/New_York", nonexistent=nonexistent)
-    out = TemporalEmbedder(features=["hour"]).fit_transform(pd.DataFrame({"when": aware}))
+    out = TemporalEmbedder(2, features=["hour"]).fit_transform(pd.DataFrame({"when": aware}))
     expected = pd.Series(pd.to_datetime([wall_clock]))
     assert_allclose(out, fourier_from_pandas(expected, ["hour"]), atol=1e-9)
 
@@ -763,7 +848,7 @@ def test_spring_gap_localized_to_nat_is_a_missing_row():
     """tz_localize(nonexistent='NaT'): the row is missing, like any NaT."""
     local = pd.Series(pd.to_datetime(["2024-03-10 01:30", "2024-03-10 02:30"]))
     aware = local.dt.tz_localize("America/New_York", nonexistent="NaT")
-    out = TemporalEmbedder(features=["hour"], missing_indicator=True).fit_transform(
+    out = TemporalEmbedder(2, features=["hour"], missing_indicator=True).fit_transform(
         pd.DataFrame({"when": aware})
     )
     assert_allclose(out[1], [0.0, 0.0, 1.0])
@@ -781,7 +866,7 @@ def test_non_monotonic_rows_calendar_trend_and_signed_recency():
     ).dt.tz_localize("Europe/Paris")
     # The group key is itself a datetime (one session day).
     X = pd.DataFrame({"session": pd.to_datetime(["2024-01-01"] * 3), "when": when})
-    embedder = TemporalEmbedder(features=["hour"], trend=True, group_columns="session")
+    embedder = TemporalEmbedder(2, features=["hour"], trend=True, group_columns="session")
     out = embedder.fit_transform(X)
     assert_allclose(out[:, :2], fourier_from_pandas(when, ["hour"]), atol=1e-12)
     assert_allclose(out[:, 2], (when - when.min()).dt.total_seconds() / 86400 / DAYS_PER_YEAR)
@@ -801,7 +886,7 @@ def test_shuffled_rows_give_the_shuffled_features():
     order = np.random.default_rng(0).permutation(when.size)
     fields = ["hour", "day", "weekday"]
     shuffled = when.iloc[order].reset_index(drop=True)
-    out = TemporalEmbedder(features=fields).fit_transform(pd.DataFrame({"when": shuffled}))
+    out = TemporalEmbedder(2, features=fields).fit_transform(pd.DataFrame({"when": shuffled}))
     assert_allclose(out, fourier_from_pandas(shuffled, fields), atol=1e-9)
 
 
@@ -886,7 +971,7 @@ def test_polars_date_and_datetime_with_time_zone():
             .dt.convert_time_zone("America/New_York"),
         }
     )
-    embedder = TemporalEmbedder(features=["hour", "day"], missing_indicator=True).fit(X)
+    embedder = TemporalEmbedder(2, features=["hour", "day"], missing_indicator=True).fit(X)
     assert embedder.timezones_ == [None, "America/New_York"]
     out = embedder.transform(X)
     d = pd.Series(np.array(["2024-02-29", "1500-01-01"], dtype="M8[s]"))
@@ -917,7 +1002,7 @@ def test_python_date_and_datetime_objects(values):
     """Python dates (midnight) and datetimes in an object column: pandas' features of
     the same values; one zone for all is kept as the column's zone."""
     X = pd.DataFrame({"when": pd.Series(values, dtype=object)})
-    embedder = TemporalEmbedder(features=["hour", "day"], missing_indicator=True).fit(X)
+    embedder = TemporalEmbedder(2, features=["hour", "day"], missing_indicator=True).fit(X)
     out = embedder.transform(X)
     reference = pd.Series([pd.Timestamp(values[0]), pd.Timestamp(values[2])])
     assert_allclose(out[[0, 2], :4], fourier_from_pandas(reference, ["hour", "day"]))
@@ -937,7 +1022,7 @@ def test_integer_epochs_in_every_unit_on_every_backend(backend, unit):
     ticks = [s * per_second for s in seconds]
     X = backend.frame({"t": pd.array([*ticks, None], dtype="Int64")})
     fields = ["second", "hour", "day"]
-    embedder = TemporalEmbedder(features=fields, epoch_unit=unit, missing_indicator=True)
+    embedder = TemporalEmbedder(2, features=fields, epoch_unit=unit, missing_indicator=True)
     out = embedder.fit_transform(X)
     reference = pd.Series(pd.to_datetime(ticks, unit=unit))
     assert_allclose(out[:4, :6], fourier_from_pandas(reference, fields), atol=1e-12)
@@ -956,7 +1041,7 @@ def test_float_epochs_keep_microseconds_and_nan_is_missing(backend):
     """Float seconds keep microseconds (documented); NaN is a missing row; infinity
     raises naming the column."""
     X = backend.frame({"t": [1.5, np.nan, 1_700_000_000.25]})
-    out = TemporalEmbedder(features=["second"], epoch_unit="s", missing_indicator=True)
+    out = TemporalEmbedder(2, features=["second"], epoch_unit="s", missing_indicator=True)
     out = out.fit_transform(X)
     reference = pd.Series(pd.to_datetime([1_500_000, 1_700_000_000_250_000], unit="us"))
     assert_allclose(out[[0, 2], :2], fourier_from_pandas(reference, ["second"]), atol=1e-9)
@@ -974,7 +1059,7 @@ def test_booleans_are_not_epochs():
 def test_epoch_unit_leaves_datetime_columns_alone():
     """A datetime column with epoch_unit set is still read as datetimes."""
     when = pd.Series(pd.to_datetime(["2024-01-01 06:00", "2024-01-01 18:00"]))
-    out = TemporalEmbedder(features=["hour"], epoch_unit="ms").fit_transform(
+    out = TemporalEmbedder(2, features=["hour"], epoch_unit="ms").fit_transform(
         pd.DataFrame({"when": when})
     )
     assert_allclose(out, fourier_from_pandas(when, ["hour"]), atol=1e-12)
@@ -1029,3 +1114,32 @@ def test_trend_is_in_years_from_the_fit_start():
     days = (later["t"] - pd.Timestamp("2011-01-01")).dt.days.to_numpy()
     assert_allclose(got, days / 365.25)
     assert 2.99 < got.max() < 3.0
+
+
+def test_trend_in_float32_is_within_twenty_seconds_ten_years_on():
+    """Computed in float64 and rounded once: float32 spaces years by 2**-20 (30 s)
+    between 8 and 16, so the rounding is at most 15 s."""
+    fit = pd.DataFrame({"t": pd.date_range("2011-01-01", periods=2, freq="D")})
+    later = pd.DataFrame({"t": pd.date_range("2020-12-01", periods=1000, freq="37min")})
+    embedder = TemporalEmbedder(features=["hour"], trend=True, dtype="float32").fit(fit)
+    got = embedder.transform(later)[:, -1]
+    seconds = (later["t"] - pd.Timestamp("2011-01-01")).dt.total_seconds().to_numpy()
+    assert got.dtype == np.float32
+    assert np.abs(got.astype(np.float64) * 365.25 * 86400 - seconds).max() < 16
+
+
+@pytest.mark.parametrize(
+    "features, trend, combine, has_trend",
+    [
+        ("auto", "auto", "concat", True),
+        (["hour"], "auto", "concat", False),
+        ("auto", False, "concat", False),
+        ("auto", "auto", "sum", False),
+    ],
+)
+def test_trend_auto_comes_with_auto_features(features, trend, combine, has_trend):
+    """Not with combine='sum': its output is one embedding of embedding_dim columns."""
+    X = pd.DataFrame({"t": pd.date_range("2024-01-01", periods=50, freq="h")})
+    embedder = TemporalEmbedder(features=features, trend=trend, combine=combine)
+    names = embedder.fit(X).get_feature_names_out()
+    assert ("t_trend" in names) == has_trend

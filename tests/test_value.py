@@ -393,41 +393,111 @@ def test_cooccurrence_same_row_matches_counts_written_out():
     )
 
 
-def test_target_cross_fitting_matches_hand_computed_fractions():
-    """smooth=0: each validation row gets its token's fractions on the other folds,
-    below thresholds that are quantiles of the other folds' targets."""
+def test_target_cross_fitting_matches_hand_computed_means_and_fractions():
+    """smooth=0: each validation row gets its token's mean and fractions on the other
+    folds, below thresholds that are order statistics of the other folds' targets (at
+    levels 1/3 and 2/3, numpy's "lower" quantile)."""
     X = frame(item=["a", "b", "a", "b", "a", "c", "a", "b"])
     y = np.array([1.0, 5.0, 2.0, 6.0, 3.0, 9.0, 4.0, 7.0])
     splits = list(KFold(2).split(X))
     embedder = ValueEmbedder(3, method="target", smooth=0.0, cv=splits)
     out = embedder.fit_transform(X, y)
-    levels = [0.25, 0.5, 0.75]
-    assert_allclose(embedder.target_thresholds_, np.quantile(y, levels))
+    levels = [1 / 3, 2 / 3]
+    assert_allclose(embedder.target_thresholds_, np.quantile(y, levels, method="lower"))
+
+    def vectors(rows):
+        thresholds = np.quantile(y[rows], levels, method="lower")
+        table = pd.DataFrame(y[rows, None] <= thresholds, index=X["item"].iloc[rows])
+        table.insert(0, "mean", y[rows])
+        prior = table.mean().to_numpy()
+        return table.groupby(level=0).mean(), prior
+
     for train, validation in splits:
-        thresholds = np.quantile(y[train], levels)
-        below = pd.DataFrame(y[train, None] <= thresholds, index=X["item"].iloc[train])
-        fractions = below.groupby(level=0).mean()
-        fold_prior = (y[train, None] <= thresholds).mean(axis=0)
+        fold, fold_prior = vectors(train)
         for row in validation:
             token = X["item"].iloc[row]
-            expected = fractions.loc[token] if token in fractions.index else fold_prior
+            expected = fold.loc[token] if token in fold.index else fold_prior
             assert_allclose(out[row], expected)
     # transform uses tables fitted on every row.
-    full = pd.DataFrame(y[:, None] <= np.quantile(y, levels), index=X["item"])
-    full = full.groupby(level=0).mean()
+    full, _ = vectors(np.arange(y.size))
     assert_allclose(embedder.transform(frame(item=["a", "b"])), full.loc[["a", "b"]].to_numpy())
 
 
+def test_target_mean_column_equals_sklearns_target_encoder():
+    """With a fixed smooth the first column is TargetEncoder's (sum + m mean) / (n + m)
+    (fit, then transform: no cross-fitting on either side)."""
+    from sklearn.preprocessing import TargetEncoder
+
+    rng = np.random.default_rng(3)
+    X = frame(t=rng.choice(list("abcdefgh"), size=500))
+    y = rng.normal(size=500) + (X["t"] == "c") * 2.0
+    for smooth in (0.0, 5.0, 50.0):
+        ours = ValueEmbedder(4, method="target", smooth=smooth).fit(X, y).transform(X)
+        peer = TargetEncoder(smooth=smooth, target_type="continuous").fit(X, y).transform(X)
+        assert_allclose(ours[:, 0], peer[:, 0])
+
+
 def test_target_forward_chaining_leaves_uncovered_rows_at_the_prior():
-    """TimeSeriesSplit never validates the first chunk: those rows get the quantile
-    levels j/(d+1), the prior computed from no row's target."""
+    """TimeSeriesSplit never validates the first chunk: those rows get the prior of the
+    whole fit (the mean of y and the fractions below each threshold), no token's own
+    statistics."""
     rng = np.random.default_rng(0)
     X = frame(item=rng.choice(["a", "b", "c"], size=40))
     y = rng.normal(size=40)
     embedder = ValueEmbedder(4, method="target", cv=TimeSeriesSplit(3))
     out = embedder.fit_transform(X, y)
-    assert_allclose(out[:10], np.tile([0.2, 0.4, 0.6, 0.8], (10, 1)))
-    assert not np.allclose(out[10:], [0.2, 0.4, 0.6, 0.8])
+    thresholds = np.quantile(y, [0.25, 0.5, 0.75], method="lower")
+    prior = np.r_[y.mean(), (y[:, None] <= thresholds).mean(axis=0)]
+    assert_allclose(out[:10], np.tile(prior, (10, 1)))
+    assert_allclose(embedder.target_prior_, prior)
+    assert not np.allclose(out[10:], prior)
+
+
+def test_target_binary_y_gives_mean_log_odds_and_stronger_shrinkage():
+    """A 0/1 target has one threshold, and it is one minus the mean: instead the
+    columns are the shrunk mean, its log-odds, and the mean shrunk 4 and 16 times more
+    strongly (smooth=2: strengths 2, 8, 32). None constant, none a copy."""
+    rng = np.random.default_rng(0)
+    tokens = rng.choice(list("abcdef"), size=3000)
+    rate = {t: 0.1 + 0.1 * i for i, t in enumerate("abcdef")}
+    y = (rng.random(3000) < np.array([rate[t] for t in tokens])).astype(int)
+    table = ValueEmbedder(4, method="target", smooth=2.0).fit(frame(t=tokens), y)
+    got = table.embedding_table().to_numpy()
+    stats = pd.Series(y).groupby(tokens).agg(["sum", "size"])
+    prior = y.mean()
+
+    def shrunk(m):
+        return ((stats["sum"] + m * prior) / (stats["size"] + m)).to_numpy()
+
+    assert table.target_thresholds_.size == 0
+    assert_allclose(got[:, 0], shrunk(2.0))
+    assert_allclose(got[:, 1], np.log(shrunk(2.0) / (1 - shrunk(2.0))))
+    assert_allclose(got[:, 2], shrunk(8.0))
+    assert_allclose(got[:, 3], shrunk(32.0))
+    out = ValueEmbedder(4, method="target").fit(frame(t=tokens), y).transform(frame(t=tokens))
+    assert (out.std(axis=0) > 0).all()
+    assert len({tuple(column.round(12)) for column in out.T}) == 4
+
+
+def test_target_few_valued_y_keeps_each_threshold_once():
+    """Ratings 1..3: thresholds at levels 1/6 .. 5/6 collapse to 1 and 2 (3 is the
+    maximum: every row lies at or below it); the two left-over columns are the
+    log-odds of the scaled mean and a more strongly shrunk mean."""
+    rng = np.random.default_rng(1)
+    tokens = rng.choice(list("abcd"), size=2000)
+    y = rng.integers(1, 4, size=2000) + (tokens == "a")
+    y = np.minimum(y, 3)
+    embedder = ValueEmbedder(6, method="target", smooth=1.0).fit(frame(t=tokens), y)
+    assert embedder.target_thresholds_.tolist() == [1.0, 2.0]
+    got = embedder.embedding_table().to_numpy()
+    grouped = pd.DataFrame({"y": y, "le1": y <= 1, "le2": y <= 2}).groupby(tokens)
+    prior = pd.DataFrame({"y": y, "le1": y <= 1, "le2": y <= 2}).mean()
+    sums, sizes = grouped.sum(), grouped.size().to_numpy()[:, None]
+    expected = (sums.to_numpy() + 1.0 * prior.to_numpy()) / (sizes + 1.0)
+    assert_allclose(got[:, :3], expected)
+    scaled = (expected[:, 0] - 1) / 2
+    assert_allclose(got[:, 3], np.log(scaled / (1 - scaled)))
+    assert_allclose(got[:, 4], (sums["y"] + 4 * prior["y"]) / (sizes[:, 0] + 4))
 
 
 @pytest.mark.parametrize(
@@ -447,34 +517,43 @@ def test_target_refuses_splits_that_leak(cv, message):
 
 
 def test_target_unknown_and_missing_tokens():
-    """Unknown tokens get the prior; missing ones their own learned fractions."""
+    """Unknown tokens get the prior; missing ones their own learned statistics."""
     X = frame(t=pd.Series(["a", None, "a", None, "b", "b"], dtype=object))
     y = np.array([0.0, 10.0, 1.0, 11.0, 5.0, 6.0])
-    embedder = ValueEmbedder(1, method="target", smooth=0.0).fit(X, y)
+    embedder = ValueEmbedder(2, method="target", smooth=0.0).fit(X, y)
     out = embedder.transform(frame(t=pd.Series(["zz", None], dtype=object)))
-    median = np.median(y)
-    assert_allclose(out[0], [(y <= median).mean()])
-    assert_allclose(out[1], [0.0])  # both missing rows lie above the median
+    median = np.quantile(y, 0.5, method="lower")
+    assert_allclose(out[0], [y.mean(), (y <= median).mean()])
+    assert_allclose(out[1], [10.5, 0.0])  # both missing rows lie above the median
 
 
 def test_target_auto_shrinkage_is_empirical_bayes():
-    """'auto' fits the Beta prior strength by the method of moments (written out)."""
+    """'auto' fits the prior strengths by the method of moments (written out): of the
+    mean, the pooled within-token variance over the between-token variance; of each
+    fraction, a Beta prior's."""
     rng = np.random.default_rng(1)
     tokens = rng.choice(list("abcdefghij"), size=2000)
     effect = {token: i / 3 for i, token in enumerate("abcdefghij")}
     y = np.array([effect[t] for t in tokens]) + rng.normal(size=tokens.size)
-    embedder = ValueEmbedder(1, method="target").fit(frame(t=tokens), y)
-    threshold = np.median(y)
-    below = pd.Series(y <= threshold).groupby(tokens)
-    n, fraction = below.size().to_numpy(), below.mean().to_numpy()
-    prior = (y <= threshold).mean()
+    embedder = ValueEmbedder(2, method="target").fit(frame(t=tokens), y)
+    got = embedder.embedding_table().to_numpy()
+    weights_of = pd.Series(y).groupby(tokens)
+    n, means = weights_of.size().to_numpy(), weights_of.mean().to_numpy()
+    within = weights_of.var(ddof=0).to_numpy() @ n / (n.sum() - n.size)
     weights = n / n.sum()
+    between = (weights * (means - y.mean()) ** 2).sum() - within * n.size / n.sum()
+    strength = within / between
+    assert_allclose(got[:, 0], (n * means + strength * y.mean()) / (n + strength))
+
+    threshold = np.quantile(y, 0.5, method="lower")
+    below = pd.Series(y <= threshold).groupby(tokens)
+    fraction = below.mean().to_numpy()
+    prior = (y <= threshold).mean()
     between = (weights * (fraction - prior) ** 2).sum() - (
         weights * prior * (1 - prior) / n
     ).sum()
     strength = prior * (1 - prior) / between - 1
-    expected = (n * fraction + strength * prior) / (n + strength)
-    assert_allclose(embedder.embedding_table().to_numpy().ravel(), expected)
+    assert_allclose(got[:, 1], (n * fraction + strength * prior) / (n + strength))
 
 
 def test_target_requires_a_numeric_y():
