@@ -221,9 +221,10 @@ class TemporalEmbedder(
       (``TimeSeriesSplit``) or by group (``GroupKFold``), or set
       ``history="ignore"``. Calendar features never depend on other rows.
     - Output dtype is ``dtype``. ``year`` is a plain number (2024.5): scale it for
-      linear models and kernels; ``trend`` needs no scaling. The array is column-major (Fortran order): each feature is
-      contiguous, the layout pandas uses for a DataFrame's columns and the fastest to
-      fill; ``np.ascontiguousarray`` gives a row-major copy.
+      linear models and kernels; ``trend`` needs no scaling. The array is column-major
+      (Fortran order): each feature is contiguous, the layout pandas uses for a
+      DataFrame's columns and the fastest to fill; ``np.ascontiguousarray`` gives a
+      row-major copy.
 
     Examples
     --------
