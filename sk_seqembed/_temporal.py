@@ -231,7 +231,7 @@ class TemporalEmbedder(
     >>> import pandas as pd
     >>> from sk_seqembed import TemporalEmbedder
     >>> X = pd.DataFrame({"when": pd.to_datetime(["2024-01-01 23:00", "2024-01-02 00:00"])})
-    >>> embedder = TemporalEmbedder(features=["hour"]).fit(X)
+    >>> embedder = TemporalEmbedder(2, features=["hour"]).fit(X)
     >>> embedder.get_feature_names_out().tolist()
     ['when_hour_sin1', 'when_hour_cos1']
     >>> embedder.transform(X).round(3)
