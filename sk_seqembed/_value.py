@@ -13,6 +13,12 @@ from sklearn.utils._param_validation import (
     RealNotInt,
     StrOptions,
 )
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    _routing_enabled,
+    process_routing,
+)
 from sklearn.utils.validation import check_is_fitted
 
 from . import _blocks, _columns, _tokens, _value_methods
@@ -319,10 +325,13 @@ class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEs
         y : array-like of shape (n_samples,), default=None
             Regression target; required by ``method="target"``, ignored otherwise.
         **fit_params : dict
-            ``groups`` (array-like of shape (n_samples,)): for ``method="target"``,
-            handed to ``cv.split`` as scikit-learn's ``TargetEncoder.fit_transform``
-            hands its params to its cv, so a ``GroupKFold`` cross-fits by group. Other
-            methods take no fit parameters.
+            For ``method="target"``, parameters of ``cv.split``, as scikit-learn's
+            ``TargetEncoder.fit_transform`` hands them to its cv: ``groups``
+            (array-like of shape (n_samples,)) makes a ``GroupKFold`` cross-fit by
+            group. With ``sklearn.set_config(enable_metadata_routing=True)`` they are
+            routed (so ``Pipeline.fit(X, y, groups=groups)`` reaches the cv, which
+            requests them); without it, ``groups`` is taken directly. Other methods
+            take no fit parameters.
 
         Returns
         -------
@@ -333,14 +342,37 @@ class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEs
         method = self._method()
         if not method.cross_fits:
             return super().fit_transform(X, y, **fit_params)
-        unexpected = sorted(set(fit_params) - {"groups"})
-        if unexpected:
-            raise TypeError(
-                f"ValueEmbedder.fit_transform got unexpected fit parameters {unexpected}; "
-                "method='target' takes groups (for a grouped cv such as GroupKFold)."
-            )
+        if _routing_enabled():
+            split_params = process_routing(self, "fit_transform", **fit_params).splitter.split
+        else:
+            unexpected = sorted(set(fit_params) - {"groups"})
+            if unexpected:
+                raise TypeError(
+                    f"ValueEmbedder.fit_transform got unexpected fit parameters "
+                    f"{unexpected}; method='target' takes groups (for a grouped cv such "
+                    "as GroupKFold), or any parameter of cv.split with "
+                    "sklearn.set_config(enable_metadata_routing=True)."
+                )
+            split_params = fit_params
         X, y = self._fit(X, y)
-        return method.cross_fitted(X, y, groups=fit_params.get("groups"))
+        return method.cross_fitted(X, y, split_params)
+
+    def get_metadata_routing(self):
+        """Get the metadata routing of this object: ``fit_transform`` routes to the
+        ``split`` of ``cv`` (``method="target"``), as ``TargetEncoder`` does.
+
+        Returns
+        -------
+        routing : MetadataRouter
+            A :class:`~sklearn.utils.metadata_routing.MetadataRouter` of the ``cv``
+            splitter (an int or None requests nothing).
+        """
+        router = MetadataRouter(owner=self)
+        router.add(
+            splitter=self.cv,
+            method_mapping=MethodMapping().add(caller="fit_transform", callee="split"),
+        )
+        return router
 
     def _fit(self, X, y):
         X = self._check_fit_input(X)

@@ -273,12 +273,12 @@ class _Target(_LearnedVocabulary):
         }
         return self._vectors(prior, self._token_counts(token_columns, y, thresholds, rows))
 
-    def cross_fitted(self, X, y, groups=None):
+    def cross_fitted(self, X, y, split_params):
         """Each validation fold embedded with tables fitted on its training rows only
-        (``groups``: handed to ``cv.split``)."""
+        (``split_params``, such as ``groups``: handed to ``cv.split``)."""
         estimator = self.estimator
         token_columns = estimator._read_token_columns(X)
-        splits = self._checked_splits(y, groups)
+        splits = self._checked_splits(y, split_params)
         _, rows = self.table_and_rows(token_columns)
         out = estimator._gather(estimator.embeddings_, rows)
         out3 = out.reshape(y.size, len(token_columns), -1)
@@ -296,22 +296,24 @@ class _Target(_LearnedVocabulary):
             out3[validation] = fold[rows[validation]]
         return out
 
-    def _checked_splits(self, y, groups=None):
+    def _checked_splits(self, y, split_params):
         """The cv splits, refused unless validation folds are disjoint and apart from train."""
         cv = self.estimator.cv
         if isinstance(cv, Integral):
             cv = KFold(cv, shuffle=True, random_state=self.estimator.hash_seed_)
         cv = check_cv(cv, y, classifier=False)
         n_samples = y.size
-        if groups is not None:
-            groups = np.asarray(groups)
+        split_params = dict(split_params)
+        if split_params.get("groups") is not None:
+            groups = np.asarray(split_params["groups"])
             if groups.shape != (n_samples,):
                 raise ValueError(
                     f"groups has shape {groups.shape}; it must hold one group per row of X "
                     f"({n_samples},)."
                 )
+            split_params["groups"] = groups
         rows = np.empty((n_samples, 1))
-        splits = [(np.asarray(a), np.asarray(b)) for a, b in cv.split(rows, y, groups)]
+        splits = [(np.asarray(a), np.asarray(b)) for a, b in cv.split(rows, y, **split_params)]
         validated = np.zeros(n_samples, dtype=int)
         for train, validation in splits:
             for indices in (train, validation):

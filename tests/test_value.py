@@ -17,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 from pandas.testing import assert_frame_equal
+from sklearn.base import clone
 from sklearn.compose import ColumnTransformer
 from sklearn.decomposition import PCA
 from sklearn.linear_model import Ridge
@@ -1128,3 +1129,29 @@ def test_target_cross_fitting_routes_groups_to_a_grouped_cv():
         make().fit_transform(X, y, groups=groups[:5])
     with pytest.raises(TypeError, match="unexpected fit parameters \\['sample_weight'\\]"):
         make().fit_transform(X, y, groups=groups, sample_weight=y)
+
+
+def test_target_groups_are_routed_through_a_pipeline_with_metadata_routing():
+    """With metadata routing on, Pipeline.fit(X, y, groups=...) reaches the GroupKFold
+    of a ValueEmbedder(method="target") inside a ColumnTransformer, as it reaches
+    TargetEncoder's; without groups the grouped cv refuses, by sklearn's message."""
+    import sklearn
+    from sklearn.compose import make_column_transformer
+    from sklearn.model_selection import GroupKFold
+    from sklearn.pipeline import make_pipeline
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"tok": rng.integers(0, 30, 400)})
+    groups = rng.integers(0, 8, 400)
+    y = rng.normal(size=400) + X["tok"].to_numpy() % 3
+    embedder = ValueEmbedder(3, method="target", cv=GroupKFold(4))
+    direct = clone(embedder).fit_transform(X, y, groups=groups)
+    with sklearn.config_context(enable_metadata_routing=True):
+        pipeline = make_pipeline(make_column_transformer((embedder, ["tok"])), Ridge())
+        pipeline.fit(X, y, groups=groups)
+        routed = clone(embedder).fit_transform(X, y, groups=groups)
+        with pytest.raises(ValueError, match="'groups' parameter should not be None"):
+            clone(embedder).fit_transform(X, y)
+    assert_allclose(routed, direct)
+    fitted = pipeline[0].named_transformers_["valueembedder"]
+    assert_allclose(fitted.transform(X), clone(embedder).fit(X, y).transform(X))
