@@ -77,9 +77,41 @@ def token_counts(codes, y, thresholds, n_rows):
     return totals, sums, below, float(np.dot(y, y))
 
 
-def add_counts(a, b):
-    """Two chunks' :func:`token_counts` added up."""
-    return tuple(x + y for x, y in zip(a, b, strict=True))
+def class_counts(codes, labels, n_classes, n_rows):
+    """Per token row: its number of rows and its rows of each class (``labels``: class
+    codes ``0 .. n_classes - 1``). Rows whose code is ``-1`` are left out."""
+    keep = codes >= 0
+    per_class = np.bincount(
+        codes[keep] * n_classes + labels[keep], minlength=n_rows * n_classes
+    ).reshape(n_rows, n_classes)
+    return per_class.sum(axis=1), per_class
+
+
+def class_vectors(counts, rates, order, dim, smooth):
+    """The ``(n_rows, dim)`` vectors of a class target: the shrunk rates of the classes
+    ``order`` lists (all but the rarest, most frequent first; ``rates``: over all rows),
+    up to ``dim``; then the log-odds of the first rates and the first rate shrunk 4,
+    16, ... times more strongly, as for a numeric target."""
+    totals, per_class = counts
+    totals = totals.astype(np.float64)
+    shown = order[:dim]
+    prior = rates[shown]
+    if smooth == "auto":
+        strength = _fraction_strength(totals, per_class[:, shown], prior)
+    else:
+        strength = np.full(shown.size, float(smooth))
+    shrunk = _shrink(per_class[:, shown], totals[:, None], prior, strength)
+    n_fill = dim - shown.size
+    if n_fill <= 0:
+        return shrunk
+    clipped = np.clip(shrunk[:, :n_fill], EPSILON, 1 - EPSILON)
+    fill = [np.log(clipped / (1 - clipped))]
+    first, base = per_class[:, shown[0]], max(float(strength[0]), 1.0)
+    fill += [
+        _shrink(first, totals, prior[0], min(base * 4.0**k, PRIOR_ONLY))[:, None]
+        for k in range(1, n_fill - clipped.shape[1] + 1)
+    ]
+    return np.hstack([shrunk] + fill)
 
 
 def target_vectors(counts, prior, dim, smooth):

@@ -64,9 +64,10 @@ class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEs
           fills the rest with the log-odds of the scaled mean and the mean shrunk 4,
           16, ... times more strongly: no constant and no duplicated column.
           Shrinkage strengths are fitted by empirical Bayes (``smooth``).
-          ``fit_transform`` cross-fits over ``cv`` so no training row sees its own
-          target. Multiclass targets are not supported: encode one 0/1 target per
-          class.
+          Class labels (strings or other non-numeric ``y``) give the shrunk rates
+          of every class but the rarest, most frequent first, as ``TargetEncoder``'s
+          one-vs-rest columns, then their log-odds. ``fit_transform`` cross-fits over
+          ``cv`` so no training row sees its own target.
         - ``"pretrained"``: the user's ``vectors``.
     shared_vocabulary : bool, default=False
         If True, all token columns share one vocabulary and table (for instance
@@ -167,9 +168,14 @@ class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEs
         vectors are the same in every process and on every machine.
     target_thresholds_ : ndarray of shape (n_thresholds,)
         ``target``: the values of ``y`` the fractions are counted below (at most
-        ``embedding_dim - 1``; none for a 0/1 target).
+        ``embedding_dim - 1``; none for a 0/1 target or class labels).
     target_levels_ : ndarray of shape (n_thresholds,)
         ``target``: their levels; cross-fitting folds take their thresholds there.
+    classes_ : ndarray or None
+        ``target``: the class labels of a class target, sorted; None for a numeric
+        one.
+    target_classes_ : ndarray or None
+        ``target``: the classes whose rates are the first columns, in order.
     target_prior_ : ndarray of shape (embedding_dim,)
         ``target``: the vector of a token without rows (unknown tokens, and rows that
         no ``cv`` validation fold covers in ``fit_transform``).

@@ -12,9 +12,10 @@ Adding a method is one class plus one entry in :data:`METHODS`.
 """
 
 from functools import partial
-from numbers import Integral
+from numbers import Integral, Number
 
 import numpy as np
+import pandas as pd
 from sklearn.model_selection import KFold, check_cv
 from sklearn.utils.validation import check_consistent_length, column_or_1d
 
@@ -161,30 +162,61 @@ class _Target(_LearnedVocabulary):
     cross_fits = True
 
     def check_target(self, X, y):
+        """``y`` as float64 (a numeric target), or as an array of class labels
+        (strings, or other non-numeric values)."""
         if y is None:
             raise ValueError(
                 "ValueEmbedder with method='target' requires y to be passed, but the "
                 "target y is None."
             )
         y = column_or_1d(y, warn=True)
-        try:
-            if y.dtype.kind not in "iufO":
-                raise ValueError
-            y = y.astype(np.float64)
-        except (TypeError, ValueError):
-            raise ValueError(
-                f"Unknown label type: method='target' needs a numeric regression target; "
-                f"got y of dtype {y.dtype}."
-            ) from None
-        if not np.isfinite(y).all():
-            raise ValueError(
-                "Input y contains NaN or infinity; method='target' needs finite y."
-            )
         check_consistent_length(np.empty(X.shape[0]), y)
+        if y.dtype.kind in "iufb" or (y.dtype.kind == "O" and _all_numbers(y)):
+            y = y.astype(np.float64)
+            if not np.isfinite(y).all():
+                raise ValueError(
+                    "Input y contains NaN or infinity; method='target' needs finite y."
+                )
+            return y
+        if y.dtype.kind not in "OUS":
+            raise ValueError(
+                f"Unknown label type: method='target' needs a numeric target or class "
+                f"labels; got y of dtype {y.dtype}."
+            )
+        if pd.isna(y).any():
+            raise ValueError(
+                "Input y contains missing class labels (None or NaN); method='target' "
+                "needs a label on every row."
+            )
         return y
 
     def learn_tables(self, summaries, random_state):
+        kind, classes = yield _partitioned.Reduction(self._target_kind, _merge_target_kinds)
+        estimator = self.estimator
+        estimator.classes_ = classes
         n_samples = summaries[0].n_rows
+        if kind == "classes":
+            if classes.size < 2:
+                raise ValueError(
+                    f"y holds one class ('{classes[0]}'): method='target' needs two or more."
+                )
+            chunk = partial(self._class_counts_chunk, classes)
+            overall, counts = yield _partitioned.Reduction(chunk, _partitioned.add)
+            # Columns: the rates of every class but the rarest (which they imply), most
+            # frequent first.
+            order = np.argsort(-np.asarray(overall), kind="stable")[: classes.size - 1]
+            estimator.target_classes_ = classes[order]
+            estimator.target_thresholds_ = estimator.target_levels_ = np.empty(0)
+            prior = {"rates": np.asarray(overall) / n_samples, "order": order}
+        else:
+            estimator.target_classes_ = None
+            prior, counts = yield from self._numeric_counts(n_samples)
+        estimator.target_prior_ = self._prior_vector(prior)
+        return self._vectors(prior, counts, estimator.n_token_rows_)
+
+    def _numeric_counts(self, n_samples):
+        """Fit steps of a numeric target: its thresholds, then the counts below them;
+        returns the prior and the per-table counts."""
         levels = _target_encoding.threshold_levels(self.estimator.embedding_dim)
         level_ranks = _target_encoding.threshold_ranks(n_samples, levels)
         ranks = np.union1d([0, n_samples - 1], level_ranks)
@@ -212,8 +244,24 @@ class _Target(_LearnedVocabulary):
         ]
         self.estimator.target_thresholds_ = thresholds
         self.estimator.target_levels_ = levels[keep]
-        self.estimator.target_prior_ = self._prior_vector(prior)
-        return self._vectors(prior, counts)
+        return prior, counts
+
+    def _target_kind(self, X, y):
+        """A chunk's target: ``("numeric", None)``, ``("classes", its labels)`` or
+        ``("empty", None)``."""
+        y = self.check_target(X, y)
+        if not y.size:
+            return "empty", None
+        if y.dtype == np.float64:
+            return "numeric", None
+        try:
+            return "classes", np.unique(y)
+        except TypeError:
+            raise ValueError(
+                "Unknown label type: y mixes class labels of different types (e.g. "
+                f"{y[0]!r} and others that do not compare with it); pass labels of one "
+                "type, such as strings."
+            ) from None
 
     def _counts_chunk(self, candidates, low, high, X, y):
         """One chunk's sum of ``y``, rows strictly between its range's ends, rows
@@ -225,44 +273,77 @@ class _Target(_LearnedVocabulary):
         counts = self._token_counts(token_columns, y, candidates, np.arange(y.size))
         return float(y.sum()), between, below, counts
 
-    def _token_counts(self, token_columns, y, thresholds, rows):
-        """Per table, ``_target_encoding.token_counts`` of ``rows``."""
+    def _class_counts_chunk(self, classes, X, y):
+        """One chunk's rows per class, and per table the token counts per class."""
+        labels = np.searchsorted(classes, self.check_target(X, y))
+        token_columns = self.estimator._read_token_columns(X)
+        counts = self._token_counts(token_columns, labels, classes, np.arange(labels.size))
+        return np.bincount(labels, minlength=classes.size), counts
+
+    def _token_counts(self, token_columns, y, thresholds_or_classes, rows):
+        """Per table, the token counts of ``rows``: below each threshold of a numeric
+        ``y`` (``_target_encoding.token_counts``), or per class of class codes ``y``
+        (``_target_encoding.class_counts``)."""
         codes = self._token_codes(token_columns)
         counts = []
         for table, n in enumerate(self.estimator.n_token_rows_):
             columns = self._table_columns(table)
             table_codes = np.concatenate([codes[c][rows] for c in columns])
             table_y = np.tile(y[rows], columns.size)
-            counts.append(
-                _target_encoding.token_counts(table_codes, table_y, thresholds, n + N_SPECIAL)
-            )
+            if y.dtype.kind == "f":
+                counts.append(
+                    _target_encoding.token_counts(
+                        table_codes, table_y, thresholds_or_classes, n + N_SPECIAL
+                    )
+                )
+            else:
+                counts.append(
+                    _target_encoding.class_counts(
+                        table_codes, table_y, thresholds_or_classes.size, n + N_SPECIAL
+                    )
+                )
         return counts
 
-    def _vectors(self, prior, counts):
-        """Target tables from per-table counts and the prior (see
-        ``_target_encoding``)."""
+    def _prior_vector(self, prior):
+        """The vector of a token without rows: the prior's."""
+        if "rates" in prior:
+            empty = np.zeros(1), np.zeros((1, prior["rates"].size))
+        else:
+            empty = np.zeros(1), np.zeros(1), np.zeros((1, prior["fractions"].size)), 0.0
+        return self._table(prior, empty)[0]
+
+    def _vectors(self, prior, counts, n_token_rows):
+        """Target tables from per-table counts and the prior; ``ZEROS`` rows zeroed."""
         tables = []
-        for table_counts, n in zip(counts, self.estimator.n_token_rows_, strict=True):
-            vectors = _target_encoding.target_vectors(
-                table_counts, prior, self.estimator.embedding_dim, self.estimator.smooth
-            )
+        for table_counts, n in zip(counts, n_token_rows, strict=True):
+            vectors = self._table(prior, table_counts)
             vectors[n + ZEROS] = 0.0
             tables.append(vectors)
         return tables
 
-    def _prior_vector(self, prior):
-        """The vector of a token without rows: the prior's."""
-        n_thresholds = prior["fractions"].size
-        empty = (np.zeros(1), np.zeros(1), np.zeros((1, n_thresholds)), 0.0)
-        return _target_encoding.target_vectors(
-            empty, prior, self.estimator.embedding_dim, self.estimator.smooth
-        )[0]
+    def _table(self, prior, counts):
+        """The vectors of one table's counts (``_target_encoding``)."""
+        dim, smooth = self.estimator.embedding_dim, self.estimator.smooth
+        if "rates" in prior:
+            return _target_encoding.class_vectors(
+                counts, prior["rates"], prior["order"], dim, smooth
+            )
+        return _target_encoding.target_vectors(counts, prior, dim, smooth)
 
     def _fold_tables(self, token_columns, y, rows):
         """Target tables from the target of ``rows`` only (one cross-fitting fold):
-        thresholds (at the levels fit kept), prior and counts alike."""
+        thresholds (at the levels fit kept), prior and counts alike; for classes, the
+        columns' classes stay fit's."""
+        estimator = self.estimator
         fold_y = y[rows]
-        ranks = _target_encoding.threshold_ranks(fold_y.size, self.estimator.target_levels_)
+        if estimator.target_classes_ is not None:
+            labels = np.searchsorted(estimator.classes_, y)
+            rates = np.bincount(labels[rows], minlength=estimator.classes_.size) / rows.size
+            order = np.searchsorted(estimator.classes_, estimator.target_classes_)
+            prior = {"rates": rates, "order": order}
+            counts = self._token_counts(token_columns, labels, estimator.classes_, rows)
+            return self._vectors(prior, counts, estimator.n_token_rows_)
+        ranks = _target_encoding.threshold_ranks(fold_y.size, estimator.target_levels_)
         ends = _target_encoding.order_statistics(fold_y, np.array([0, fold_y.size - 1]))
         thresholds = _target_encoding.order_statistics(fold_y, ranks)
         prior = {
@@ -271,7 +352,8 @@ class _Target(_LearnedVocabulary):
             "low": ends[0],
             "high": ends[1],
         }
-        return self._vectors(prior, self._token_counts(token_columns, y, thresholds, rows))
+        counts = self._token_counts(token_columns, y, thresholds, rows)
+        return self._vectors(prior, counts, estimator.n_token_rows_)
 
     def cross_fitted(self, X, y, split_params):
         """Each validation fold embedded with tables fitted on its training rows only
@@ -338,6 +420,33 @@ class _Target(_LearnedVocabulary):
                 "must be validated at most once for cross-fitting."
             )
         return splits
+
+
+def _all_numbers(values):
+    """Whether an object array holds numbers only (bools and numpy numbers too)."""
+    return all(isinstance(value, Number) for value in values)
+
+
+def _merge_target_kinds(kinds):
+    """One target kind from the chunks' (``_Target._target_kind``): empty chunks say
+    nothing; numbers in one chunk and labels in another are refused."""
+    seen = [(kind, classes) for kind, classes in kinds if kind != "empty"]
+    if not seen:
+        return "numeric", None
+    if len({kind for kind, _ in seen}) > 1:
+        raise ValueError(
+            "Unknown label type: y holds numbers in one part of the data and class labels "
+            "in another; pass one kind of target."
+        )
+    if seen[0][0] == "numeric":
+        return "numeric", None
+    try:
+        return "classes", np.unique(np.concatenate([classes for _, classes in seen]))
+    except TypeError:
+        raise ValueError(
+            "Unknown label type: y mixes class labels of different types across the "
+            "data; pass labels of one type, such as strings."
+        ) from None
 
 
 # The one place a method's name is read: ValueEmbedder(method=...) -> its strategy.

@@ -712,3 +712,16 @@ def test_property_history_embedder_on_dask_equals_pandas(n_partitions, split, se
         later = fitted.transform(_dask(X[k:], npartitions=n_partitions)).compute()
     assert_allclose(whole.to_numpy(), make().fit_transform(X, y), atol=1e-12)
     assert_allclose(later.to_numpy(), make().fit(X[:k]).transform(X[k:]), atol=1e-12)
+
+
+def test_target_on_class_labels_equals_pandas(client, events):
+    """Class labels found by a reduction over the partitions, then counted per class:
+    the same tables as the pandas fit (counts only: exact)."""
+    X, y = events
+    labels = np.where(y > np.median(y), "high", np.where(y > np.quantile(y, 0.2), "mid", "low"))
+    estimator = ValueEmbedder(4, method="target")
+    expected = estimator.fit(X[["item"]], labels).transform(X[["item"]])
+    ddf, dy = _dask(X[["item"]], pd.Series(labels, index=X.index))
+    embedder = DaskEmbedder(estimator).fit(ddf, dy)
+    assert_array_equal(embedder.transform(ddf).compute().to_numpy(), expected)
+    assert embedder.estimator_.classes_.tolist() == ["high", "low", "mid"]

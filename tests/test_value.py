@@ -562,7 +562,57 @@ def test_target_requires_a_numeric_y():
     with pytest.raises(ValueError, match="requires y to be passed, but the target y is None"):
         ValueEmbedder(method="target").fit(frame(t=["a"]))
     with pytest.raises(ValueError, match="Unknown label type"):
-        ValueEmbedder(method="target").fit(frame(t=["a", "b"]), np.array(["x", "y"]))
+        ValueEmbedder(method="target").fit(
+            frame(t=["a", "b"]), pd.to_datetime(["2024-01-01", "2024-01-02"]).to_numpy()
+        )
+    with pytest.raises(ValueError, match="y holds one class \\('x'\\)"):
+        ValueEmbedder(method="target").fit(frame(t=["a", "b"]), np.array(["x", "x"]))
+    with pytest.raises(ValueError, match="missing class labels"):
+        ValueEmbedder(method="target").fit(frame(t=["a", "b"]), np.array(["x", None]))
+
+
+def _three_classes(n=3000, seed=0):
+    rng = np.random.default_rng(seed)
+    tokens = rng.choice(list("abcdef"), size=n)
+    shift = np.array([list("abcdef").index(t) for t in tokens]) / 10
+    draw = rng.random(n)
+    y = np.where(draw < 0.5 - shift / 2, "red", np.where(draw < 0.85, "green", "blue"))
+    return frame(t=tokens), y
+
+
+def test_target_classes_give_shrunk_rates_as_target_encoder_does():
+    """Class labels: the rates of every class but the rarest, most frequent first,
+    equal to sklearn's TargetEncoder's one-vs-rest columns at a fixed smooth; then their
+    log-odds. The rarest class's rate is one minus the others'."""
+    from sklearn.preprocessing import TargetEncoder
+
+    X, y = _three_classes()
+    embedder = ValueEmbedder(4, method="target", smooth=3.0).fit(X, y)
+    frequent = pd.Series(y).value_counts().index[:2].tolist()
+    assert embedder.classes_.tolist() == ["blue", "green", "red"]
+    assert embedder.target_classes_.tolist() == frequent
+    out = embedder.transform(X)
+    peer = TargetEncoder(smooth=3.0, target_type="multiclass").fit(X, y)
+    peer_out = peer.transform(X)
+    for k, label in enumerate(frequent):
+        column = peer.classes_.tolist().index(label)
+        assert_allclose(out[:, k], peer_out[:, column])
+    assert_allclose(out[:, 2:], np.log(out[:, :2] / (1 - out[:, :2])))
+    prior = pd.Series(y).value_counts(normalize=True)[frequent].to_numpy()
+    assert_allclose(embedder.target_prior_[:2], prior)
+
+
+def test_target_classes_cross_fit_like_separate_fits():
+    """fit_transform on class labels: each validation fold gets the tables of a fit on
+    its training rows (same class order here, as the frequencies are far apart)."""
+    X, y = _three_classes(seed=1)
+    splits = list(KFold(3, shuffle=True, random_state=0).split(X))
+    make = lambda: ValueEmbedder(3, method="target", cv=splits)  # noqa: E731
+    got = make().fit_transform(X, y)
+    for train, validation in splits:
+        fold = make().fit(X.iloc[train], y[train]).transform(X.iloc[validation])
+        assert_allclose(got[validation], fold)
+    assert not np.allclose(got, make().fit(X, y).transform(X))
 
 
 class KeyedVectorsLike:
