@@ -364,8 +364,10 @@ class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEs
         return method.cross_fitted(X, y, split_params)
 
     def get_metadata_routing(self):
-        """Get the metadata routing of this object: ``fit_transform`` routes to the
-        ``split`` of ``cv`` (``method="target"``), as ``TargetEncoder`` does.
+        """Get the metadata routing of this object.
+
+        ``fit_transform`` routes to the ``split`` of ``cv`` (``method="target"``), as
+        ``TargetEncoder`` does.
 
         Returns
         -------
