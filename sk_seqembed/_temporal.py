@@ -10,7 +10,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from . import _calendar, _columns, _groups, _holidays, _recency
+from . import _calendar, _columns, _groups, _holidays, _recency, _wall_clock
 from . import _sequence_state as _state
 from . import _temporal_encodings as encodings
 from . import _temporal_layout as layout
@@ -47,8 +47,8 @@ _FIELDS_BY_RESOLUTION = {
     "year": ("dayofyear",),
 }
 # Widths by a field's role, for an ``embedding_dim`` of d: the profiles that carry most
-# of a signal (time of day, day of week, season) get up to d features, capped where the
-# basis is complete (7 weekdays: 6); day of month, minute and second a quarter of d.
+# of a signal within a day and a week get up to d features, capped where the basis is
+# complete (7 weekdays: 6); the season, day of month, minute and second a quarter of d.
 # Tuples: (share of d, cap).
 _ROLES = {
     "second": (0.25, 59),
@@ -57,7 +57,9 @@ _ROLES = {
     "hour": (1.0, 22),
     "weekday": (1.0, 6),
     "day": (0.25, 30),
-    "dayofyear": (1.0, 365),
+    # One harmonic of the year by default: more, fitted on part of a year (the first
+    # folds of a forward split), swing wildly over the months not seen.
+    "dayofyear": (0.25, 365),
     "week": (1.0, 52),
     "month": (1.0, 11),
     "quarter": (1.0, 3),
@@ -84,12 +86,13 @@ class TemporalEmbedder(
     ----------
     embedding_dim : int, default=8
         Features per calendar field. With ``features="auto"`` fields get widths by their
-        role: time of day, day of week and season (``hour``, ``weekday``,
-        ``dayofyear``, ``month``) up to ``d``, capped where the field's basis is
-        complete (6 for the 7 weekdays, 11 for months); day of month, minute and second
-        a quarter of ``d`` (at least 2): a daily profile with two peaks needs several
-        harmonics, a day-of-month effect rarely does. ``combine="sum"`` gives every
-        field ``d``; a list of fields gives each ``d``; a dict sets each width.
+        role: the time of day, the day of week and (monthly data) the month up to
+        ``d``, capped where the field's basis is complete (6 for the 7 weekdays, 11
+        for months); the season (day of year), day of month, minute and second a
+        quarter of ``d`` (at least 2). A daily profile with two peaks needs several
+        harmonics; a season fitted on part of a year (the first folds of a forward
+        split) extrapolates safely with one harmonic only. ``combine="sum"`` gives
+        every field ``d``; a list of fields gives each ``d``; a dict sets each width.
         The meaning of a width depends on ``method``:
 
         - ``"cyclical"``: Fourier terms ``sin/cos(2 pi k phase)``, ``k = 1..ceil(w/2)``
@@ -131,10 +134,14 @@ class TemporalEmbedder(
         Add the elapsed time since the earliest instant seen in fit, in years of 365.25
         days (a human scale: 0 to a few over the data, so a linear model or a kernel
         needs no rescaling), computed in float64 from the values' own ticks (float32
-        output rounds it to 15 seconds ten years on). ``"auto"`` adds it with
-        ``features="auto"`` and ``combine="concat"``: a level that drifts over the
-        years is then a feature, as skrub's ``DatetimeEncoder`` adds its total
-        seconds. A column with no instant in fit (all NaT) counts from 1970-01-01.
+        output rounds it to 15 seconds ten years on). ``"auto"`` adds the column with
+        ``features="auto"`` and ``combine="concat"``, and fills it once fit spans a
+        year or more (``trends_``): a level that drifts over the years is then a
+        feature, as skrub's ``DatetimeEncoder`` adds its total seconds; after a
+        shorter fit it holds 0, as a trend cannot be told from the season there and
+        extrapolating one fails forward splits (the column stays, so folds of one
+        series keep one width). A column with no instant in fit (all NaT) counts from
+        1970-01-01.
     periods : list of str or Timedelta, default=None
         Continuous-time Fourier terms ``sin/cos(2 pi t / P)`` of the elapsed time, one
         pair per period (for instance ``["7D", "365.25D"]``).
@@ -181,6 +188,9 @@ class TemporalEmbedder(
         Per datetime column, the zone its fields are read in (None for naive columns).
     fields_ : list of list of (str, int)
         Per datetime column, the fields and their widths.
+    trends_ : list of bool
+        Per datetime column, whether its trend column carries the elapsed years
+        (``trend=True``, or ``"auto"`` after a fit spanning a year); False otherwise.
     resolutions_ : list of str
         ``features="auto"``: per datetime column, the resolution of its fit values
         that chose its fields (``"second"`` ... ``"year"``); None otherwise.
@@ -351,7 +361,7 @@ class TemporalEmbedder(
         rng = check_random_state(self.random_state)
         method = self._method()
         self.timezones_, self.fields_, self.origins_, self.tables_ = [], [], [], []
-        self.resolutions_ = []
+        self.resolutions_, self.trends_ = [], []
         names = _columns.output_prefixes(self)
         for c, column in enumerate(statistics):
             tz = column["tz"]
@@ -359,6 +369,7 @@ class TemporalEmbedder(
             self.timezones_.append(zone)
             origin = column["origin"]
             self.origins_.append(origin if origin is not None else np.datetime64(0, "s"))
+            self.trends_.append(self._trend_learnable(origin, column["end"]))
             fields = self._choose_fields(column["ranges"], names[self.datetime_columns_[c]])
             self.fields_.append(fields)
             self.resolutions_.append(
@@ -381,6 +392,7 @@ class TemporalEmbedder(
         for j in self.datetime_columns_:
             values, tz, missing = self._read(X, j)
             present = values[~missing]
+            end = present.max() if present.size else None
             ranges = {}
             if isinstance(self.features, str) and present.size:
                 zone = self.timezone if (tz is not None and self.timezone is not None) else tz
@@ -392,7 +404,13 @@ class TemporalEmbedder(
                     ranges[field] = (values_of_field.min(), values_of_field.max())
             origin = present.min() if present.size else None
             statistics.append(
-                {"tz": tz, "present": int(present.size), "origin": origin, "ranges": ranges}
+                {
+                    "tz": tz,
+                    "present": int(present.size),
+                    "origin": origin,
+                    "end": end,
+                    "ranges": ranges,
+                }
             )
         return statistics
 
@@ -658,6 +676,19 @@ class TemporalEmbedder(
             start += column_layout.width
         return out
 
+    def _trend_learnable(self, origin, end):
+        """Whether the trend column carries the elapsed years: always with
+        ``trend=True``; with ``"auto"``, once fit spans a year (shorter, a trend cannot
+        be told from the season, and extrapolating it is what fails forward folds)."""
+        if self.trend != "auto":
+            return bool(self.trend)
+        if origin is None:
+            return False
+        span = _wall_clock.since_epoch(np.asarray(end), "D") - _wall_clock.since_epoch(
+            np.asarray(origin), "D"
+        )
+        return bool(span >= layout.DAYS_PER_YEAR)
+
     def _uses_trend(self):
         if self.trend == "auto":
             # Not with "sum": its output is one embedding of embedding_dim columns.
@@ -678,13 +709,14 @@ class TemporalEmbedder(
                 encoder=encodings.FieldEncoder(method, tables, self.holidays),
                 combine=self.combine,
                 origin=origin if self._uses_trend() else None,
+                trend_learnable=learnable,
                 period_seconds=self.period_seconds_,
                 recency=bool(self.group_columns_.size),
                 missing_indicator=self.missing_indicator,
                 missing_value=0.0 if self.handle_missing == "zeros" else np.nan,
             )
-            for fields, tables, origin in zip(
-                self.fields_, self.tables_, self.origins_, strict=True
+            for fields, tables, origin, learnable in zip(
+                self.fields_, self.tables_, self.origins_, self.trends_, strict=True
             )
         ]
 
@@ -766,11 +798,13 @@ def _merge_statistics(chunks):
                 seen = ranges.get(field, (low, high))
                 ranges[field] = (min(seen[0], low), max(seen[1], high))
         origins = [chunk["origin"] for chunk in present]
+        ends = [chunk["end"] for chunk in present]
         merged.append(
             {
                 "tz": (present or column)[0]["tz"],
                 "present": sum(chunk["present"] for chunk in column),
                 "origin": min(origins) if origins else None,
+                "end": max(ends) if ends else None,
                 "ranges": ranges,
             }
         )

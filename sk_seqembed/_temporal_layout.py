@@ -91,9 +91,11 @@ class FieldSum:
 
 @dataclass(frozen=True)
 class Trend:
-    """Years (of 365.25 days) elapsed since ``origin``."""
+    """Years (of 365.25 days) elapsed since ``origin``; 0 where not ``learnable``
+    (``trend="auto"`` after a fit shorter than a year)."""
 
     origin: np.datetime64
+    learnable: bool = True
     width = 1
     kind = "trend"
     blanks_missing = True
@@ -162,6 +164,9 @@ DAYS_PER_YEAR = 365.25
 
 def _write_trend(placed, out, rows):
     for start, block in placed:
+        if not block.learnable:
+            out[:, start] = 0.0
+            continue
         # Days since 1970 on each side, in float64: no unit conversion can wrap. Then
         # years: a human scale, so a linear model or a kernel needs no rescaling.
         origin = since_epoch(np.asarray(block.origin), "D")
@@ -251,6 +256,7 @@ def column_layout(
     encoder,
     combine,
     origin,
+    trend_learnable=True,
     period_seconds,
     recency,
     missing_indicator,
@@ -267,7 +273,7 @@ def column_layout(
     else:
         blocks = [Field(field, width, encoder) for field, width in fields]
     if origin is not None:
-        blocks.append(Trend(origin))
+        blocks.append(Trend(origin, trend_learnable))
     if period_seconds.size:
         blocks.append(Periods(period_seconds))
     if recency:

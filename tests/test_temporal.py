@@ -177,17 +177,17 @@ def test_combine_sum_adds_the_fields():
 @pytest.mark.parametrize(
     "freq, resolution, fields",
     [
-        ("1D", "day", {"weekday": 6, "day": 2, "dayofyear": 8}),
-        ("1h", "hour", {"hour": 8, "weekday": 6, "day": 2, "dayofyear": 8}),
-        ("1min", "minute", {"minute": 2, "hour": 8, "weekday": 6, "day": 2, "dayofyear": 8}),
+        ("1D", "day", {"weekday": 6, "day": 2, "dayofyear": 2}),
+        ("1h", "hour", {"hour": 8, "weekday": 6, "day": 2, "dayofyear": 2}),
+        ("1min", "minute", {"minute": 2, "hour": 8, "weekday": 6, "day": 2, "dayofyear": 2}),
         (
             "250ms",
             "second",
-            {"second": 2, "minute": 2, "hour": 8, "weekday": 6, "day": 2, "dayofyear": 8},
+            {"second": 2, "minute": 2, "hour": 8, "weekday": 6, "day": 2, "dayofyear": 2},
         ),
-        ("7D", "week", {"dayofyear": 8}),
+        ("7D", "week", {"dayofyear": 2}),
         ("MS", "month", {"month": 8}),
-        ("YS", "year", {"dayofyear": 8}),
+        ("YS", "year", {"dayofyear": 2}),
     ],
 )
 def test_auto_features_follow_the_data_resolution(freq, resolution, fields):
@@ -216,15 +216,15 @@ def test_auto_columns_are_the_same_for_a_month_and_for_two_years(freq):
     "embedding_dim, widths",
     [
         (1, {"hour": 1, "weekday": 1, "day": 1, "dayofyear": 1}),
-        (4, {"hour": 4, "weekday": 4, "day": 2, "dayofyear": 4}),
-        (12, {"hour": 12, "weekday": 6, "day": 3, "dayofyear": 12}),
-        (40, {"hour": 22, "weekday": 6, "day": 10, "dayofyear": 40}),
+        (4, {"hour": 4, "weekday": 4, "day": 2, "dayofyear": 2}),
+        (12, {"hour": 12, "weekday": 6, "day": 3, "dayofyear": 3}),
+        (40, {"hour": 22, "weekday": 6, "day": 10, "dayofyear": 10}),
     ],
 )
 def test_auto_widths_follow_each_fields_role(embedding_dim, widths):
-    """min(d, cap, max(2, ceil(share * d))): share 1 for the main cycles, 1/4 for day of
-    month; caps at a complete basis (6 for 7 weekdays; 22 for 24 hours, as the 12th
-    harmonic's sine is zero on every hour)."""
+    """min(d, cap, max(2, ceil(share * d))): share 1 for the time of day and the week,
+    1/4 for the season and the day of month; caps at a complete basis (6 for 7
+    weekdays; 22 for 24 hours, as the 12th harmonic's sine is zero on every hour)."""
     X = pd.DataFrame({"t": pd.date_range("2024-01-01", periods=500, freq="h")})
     embedder = TemporalEmbedder(embedding_dim).fit(X)
     assert dict(embedder.fields_[0]) == widths
@@ -1143,3 +1143,19 @@ def test_trend_auto_comes_with_auto_features(features, trend, combine, has_trend
     embedder = TemporalEmbedder(features=features, trend=trend, combine=combine)
     names = embedder.fit(X).get_feature_names_out()
     assert ("t_trend" in names) == has_trend
+
+
+@pytest.mark.parametrize("days, learnable", [(30, False), (364, False), (366, True)])
+def test_trend_auto_is_filled_once_fit_spans_a_year(days, learnable):
+    """Shorter fits cannot tell a trend from the season: the column stays (one width
+    for every fold) and holds 0; from a year on it holds the elapsed years."""
+    fit = pd.DataFrame({"t": pd.date_range("2020-01-01", periods=days * 24, freq="h")})
+    later = pd.DataFrame({"t": pd.date_range("2021-06-01", periods=50, freq="7h")})
+    embedder = TemporalEmbedder().fit(fit)
+    got = embedder.transform(later)[:, -1]
+    assert embedder.get_feature_names_out()[-1] == "t_trend"
+    assert embedder.trends_ == [learnable]
+    years = (later["t"] - pd.Timestamp("2020-01-01")).dt.total_seconds() / 86400 / 365.25
+    assert_allclose(got, years if learnable else 0.0)
+    explicit = TemporalEmbedder(features=["hour"], trend=True).fit(fit).transform(later)
+    assert_allclose(explicit[:, -1], years)
