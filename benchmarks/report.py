@@ -28,11 +28,12 @@ SCRIPTS = [
     "bench_state.py",
     "bench_history.py",
     "bench_accuracy.py",
+    "bench_encoders.py",
 ]
 # Scripts that can also write their tables as markdown (``--markdown PATH``).
-MARKDOWN = {"bench_accuracy.py"}
+MARKDOWN = {"bench_accuracy.py", "bench_encoders.py"}
 PACKAGES = ["numpy", "pandas", "scikit-learn", "scipy", "pyarrow", "sk_seqembed"]
-PEERS = ["skrub", "feature-engine", "gensim", "polars"]
+PEERS = ["skrub", "feature-engine", "gensim", "polars", "vega_datasets", "statsmodels"]
 
 
 def supports_quick(script):
