@@ -23,6 +23,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SCRIPTS = [
     "bench_value.py",
+    "bench_target.py",
     "bench_position.py",
     "bench_temporal.py",
     "bench_state.py",

@@ -270,21 +270,22 @@ class _Target(_LearnedVocabulary):
         token_columns = self.estimator._read_token_columns(X)
         between = int(((y > low) & (y < high)).sum())
         below = (y[:, None] <= candidates[None, :]).sum(axis=0)
-        counts = self._token_counts(token_columns, y, candidates, np.arange(y.size))
+        codes = self._token_codes(token_columns)
+        counts = self._token_counts(codes, y, candidates, np.arange(y.size))
         return float(y.sum()), between, below, counts
 
     def _class_counts_chunk(self, classes, X, y):
         """One chunk's rows per class, and per table the token counts per class."""
         labels = np.searchsorted(classes, self.check_target(X, y))
         token_columns = self.estimator._read_token_columns(X)
-        counts = self._token_counts(token_columns, labels, classes, np.arange(labels.size))
+        codes = self._token_codes(token_columns)
+        counts = self._token_counts(codes, labels, classes, np.arange(labels.size))
         return np.bincount(labels, minlength=classes.size), counts
 
-    def _token_counts(self, token_columns, y, thresholds_or_classes, rows):
+    def _token_counts(self, codes, y, thresholds_or_classes, rows):
         """Per table, the token counts of ``rows``: below each threshold of a numeric
         ``y`` (``_target_encoding.token_counts``), or per class of class codes ``y``
-        (``_target_encoding.class_counts``)."""
-        codes = self._token_codes(token_columns)
+        (``_target_encoding.class_counts``); ``codes``: ``_token_codes``'s."""
         counts = []
         for table, n in enumerate(self.estimator.n_token_rows_):
             columns = self._table_columns(table)
@@ -330,7 +331,7 @@ class _Target(_LearnedVocabulary):
             )
         return _target_encoding.target_vectors(counts, prior, dim, smooth)
 
-    def _fold_tables(self, token_columns, y, rows):
+    def _fold_tables(self, codes, y, rows):
         """Target tables from the target of ``rows`` only (one cross-fitting fold):
         thresholds (at the levels fit kept), prior and counts alike; for classes, the
         columns' classes stay fit's."""
@@ -341,18 +342,21 @@ class _Target(_LearnedVocabulary):
             rates = np.bincount(labels[rows], minlength=estimator.classes_.size) / rows.size
             order = np.searchsorted(estimator.classes_, estimator.target_classes_)
             prior = {"rates": rates, "order": order}
-            counts = self._token_counts(token_columns, labels, estimator.classes_, rows)
+            counts = self._token_counts(codes, labels, estimator.classes_, rows)
             return self._vectors(prior, counts, estimator.n_token_rows_)
         ranks = _target_encoding.threshold_ranks(fold_y.size, estimator.target_levels_)
-        ends = _target_encoding.order_statistics(fold_y, np.array([0, fold_y.size - 1]))
-        thresholds = _target_encoding.order_statistics(fold_y, ranks)
+        # One partition finds both ends and the thresholds.
+        ranked = _target_encoding.order_statistics(
+            fold_y, np.concatenate([[0, fold_y.size - 1], ranks])
+        )
+        ends, thresholds = ranked[:2], ranked[2:]
         prior = {
             "mean": fold_y.mean(),
             "fractions": (fold_y[:, None] <= thresholds[None, :]).mean(axis=0),
             "low": ends[0],
             "high": ends[1],
         }
-        counts = self._token_counts(token_columns, y, thresholds, rows)
+        counts = self._token_counts(codes, y, thresholds, rows)
         return self._vectors(prior, counts, estimator.n_token_rows_)
 
     def cross_fitted(self, X, y, split_params):
@@ -362,6 +366,7 @@ class _Target(_LearnedVocabulary):
         token_columns = estimator._read_token_columns(X)
         splits = self._checked_splits(y, split_params)
         _, rows = self.table_and_rows(token_columns)
+        codes = self._token_codes(token_columns)  # once for every fold
         out = estimator._gather(estimator.embeddings_, rows)
         out3 = out.reshape(y.size, len(token_columns), -1)
         # Rows no validation fold covers (the first rows under TimeSeriesSplit) get the
@@ -373,7 +378,7 @@ class _Target(_LearnedVocabulary):
         prior = estimator.target_prior_.astype(out.dtype)
         out3[:] = np.where(zero_rows[:, :, None], 0.0, prior)
         for train, validation in splits:
-            tables = self._fold_tables(token_columns, y, rows=train)
+            tables = self._fold_tables(codes, y, rows=train)
             fold = np.vstack(tables).astype(out.dtype)
             out3[validation] = fold[rows[validation]]
         return out
