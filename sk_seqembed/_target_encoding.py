@@ -59,22 +59,34 @@ def order_statistics(y, ranks):
     return values[np.searchsorted(unique, ranks)] + 0.0  # +0.0: one sign of zero
 
 
-def token_counts(codes, y, thresholds, n_rows):
-    """Per token row: its number of rows, sum of ``y``, and how many rows have
-    ``y <= t_j`` for each threshold; and the sum of ``y**2`` over all kept rows.
+def standardizer(low, high):
+    """``(center, scale)`` that map ``[low, high]`` onto ``[0, 2]``: sums of the
+    standardized target neither overflow nor lose the token means to cancellation (a
+    target of epoch seconds, or scaled by 1e160). Halves first: ``high - low`` itself
+    may overflow."""
+    scale = high / 2 - low / 2
+    return low, (scale if scale > 0 else 1.0)
+
+
+def token_counts(codes, y, thresholds, n_rows, standardize=(0.0, 1.0)):
+    """Per token row: its number of rows, sum of the standardized ``y`` (``(y -
+    center) / scale``), and how many rows have ``y <= t_j`` for each threshold; and
+    the sum of the standardized ``y**2`` over all kept rows.
 
     Rows whose code is ``-1`` are left out.
     """
     keep = codes >= 0
     codes, y = codes[keep], y[keep]
     totals = np.bincount(codes, minlength=n_rows)
-    sums = np.bincount(codes, weights=y, minlength=n_rows)
+    center, scale = standardize
+    z = (y - center) / scale
+    sums = np.bincount(codes, weights=z, minlength=n_rows)
     n_bins = thresholds.size + 1
     # y <= t_j exactly when y's bin (first threshold it does not exceed) is <= j.
     bins = np.searchsorted(thresholds, y, side="left")
     histogram = np.bincount(codes * n_bins + bins, minlength=n_rows * n_bins)
     below = np.cumsum(histogram.reshape(n_rows, n_bins), axis=1)[:, :-1]
-    return totals, sums, below, float(np.dot(y, y))
+    return totals, sums, below, float(np.dot(z, z))
 
 
 def class_counts(codes, labels, n_classes, n_rows):
@@ -116,17 +128,19 @@ def class_vectors(counts, rates, order, dim, smooth):
 
 def target_vectors(counts, prior, dim, smooth):
     """The ``(n_rows, dim)`` vectors (see the module docstring) from ``counts``, a
-    :func:`token_counts` result, and ``prior``: a dict of the overall ``mean``, the
-    overall ``fractions`` below each threshold, ``low`` and ``high`` (the range of
-    ``y``). Tokens without rows get the prior vector."""
+    :func:`token_counts` result, and ``prior``: a dict of the overall ``mean`` of the
+    standardized target, the overall ``fractions`` below each threshold, and ``low``
+    and ``high``, the range of ``y`` the standardization maps onto [0, 2]. Tokens
+    without rows get the prior vector."""
     totals, sums, below, sum_squares = counts
     totals = totals.astype(np.float64)
+    center, scale = standardizer(prior["low"], prior["high"])
     if smooth == "auto":
         strength = _mean_strength(totals, sums, sum_squares, prior["mean"])
     else:
         strength = float(smooth)
     means = _shrink(sums, totals, prior["mean"], strength)
-    columns = [means[:, None]]
+    columns = [(center + scale * means)[:, None]]
     if below.shape[1]:
         fraction_strength = (
             _fraction_strength(totals, below, prior["fractions"])
@@ -136,13 +150,13 @@ def target_vectors(counts, prior, dim, smooth):
         columns.append(_shrink(below, totals[:, None], prior["fractions"], fraction_strength))
     n_fill = dim - 1 - below.shape[1]
     if n_fill > 0:
-        span = prior["high"] - prior["low"]
-        scaled = (means - prior["low"]) / span if span > 0 else np.full_like(means, 0.5)
-        scaled = np.clip(scaled, EPSILON, 1 - EPSILON)
+        # The standardized mean lies in [0, 2]: halved, the share of the range.
+        scaled = np.clip(means / 2, EPSILON, 1 - EPSILON)
         fill = [np.log(scaled / (1 - scaled))]
         base = max(strength, 1.0)
         fill += [
-            _shrink(sums, totals, prior["mean"], min(base * 4.0**k, PRIOR_ONLY))
+            center
+            + scale * _shrink(sums, totals, prior["mean"], min(base * 4.0**k, PRIOR_ONLY))
             for k in range(1, n_fill)
         ]
         columns.append(np.column_stack(fill))

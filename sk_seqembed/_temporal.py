@@ -47,22 +47,23 @@ _FIELDS_BY_RESOLUTION = {
     "year": ("dayofyear",),
 }
 # Widths by a field's role, for an ``embedding_dim`` of d: the profiles that carry most
-# of a signal within a day and a week get up to d features, capped where the basis is
-# complete (7 weekdays: 6); the season, day of month, minute and second a quarter of d.
-# Tuples: (share of d, cap).
+# of a signal within a day and a week get up to d features; the season, day of month,
+# minute and second a quarter of d. Tuples: (share of d, cap of a Fourier basis). The
+# caps stop where a harmonic would alias another or vanish on every value the field
+# takes (7 weekdays: 3 harmonics; for an even count n, the sine of harmonic n/2 is
+# zero on every value); slices and splines are capped at the field's period instead.
 _ROLES = {
-    "second": (0.25, 59),
-    "minute": (0.25, 59),
-    # 22: for hourly data the 12th harmonic's sine is zero on every hour.
+    "second": (0.25, 58),
+    "minute": (0.25, 58),
     "hour": (1.0, 22),
     "weekday": (1.0, 6),
     "day": (0.25, 30),
     # One harmonic of the year by default: more, fitted on part of a year (the first
     # folds of a forward split), swing wildly over the months not seen.
     "dayofyear": (0.25, 365),
-    "week": (1.0, 52),
-    "month": (1.0, 11),
-    "quarter": (1.0, 3),
+    "week": (1.0, 50),
+    "month": (1.0, 10),
+    "quarter": (1.0, 2),
 }
 # Below three periodic B-splines, two values of a cycle share one vector.
 _MIN_SPLINES = 3
@@ -87,9 +88,11 @@ class TemporalEmbedder(
     embedding_dim : int, default=8
         Features per calendar field. With ``features="auto"`` fields get widths by their
         role: the time of day, the day of week and (monthly data) the month up to
-        ``d``, capped where the field's basis is complete (6 for the 7 weekdays, 11
-        for months); the season (day of year), day of month, minute and second a
-        quarter of ``d`` (at least 2). A daily profile with two peaks needs several
+        ``d``; the season (day of year), day of month, minute and second a quarter of
+        ``d`` (at least 2, when ``d`` allows). Fourier widths stop where a harmonic
+        would alias another or vanish on every value (6 for the 7 weekdays, 22 for
+        hours, 10 for months); slices and splines at the field's period (7, 24, 12).
+        A daily profile with two peaks needs several
         harmonics; a season fitted on part of a year (the first folds of a forward
         split) extrapolates safely with one harmonic only. ``combine="sum"`` gives
         every field ``d``; a list of fields gives each ``d``; a dict sets each width.
@@ -136,7 +139,7 @@ class TemporalEmbedder(
         needs no rescaling), computed in float64 from the values' own ticks (float32
         output rounds it to 15 seconds ten years on). ``"auto"`` adds the column with
         ``features="auto"`` and ``combine="concat"``, and fills it once fit spans a
-        year or more (``trends_``): a level that drifts over the years is then a
+        year (364 days or more; ``trends_``): a level that drifts over the years is then a
         feature, as skrub's ``DatetimeEncoder`` adds its total seconds; after a
         shorter fit it holds 0, as a trend cannot be told from the season there and
         extrapolating one fails forward splits (the column stays, so folds of one
@@ -190,7 +193,8 @@ class TemporalEmbedder(
         Per datetime column, the fields and their widths.
     trends_ : list of bool
         Per datetime column, whether its trend column carries the elapsed years
-        (``trend=True``, or ``"auto"`` after a fit spanning a year); False otherwise.
+        (``trend=True``, or ``"auto"`` after a fit spanning 364 days or more); False
+        when it holds 0 or there is no trend column.
     resolutions_ : list of str
         ``features="auto"``: per datetime column, the resolution of its fit values
         that chose its fields (``"second"`` ... ``"year"``); None otherwise.
@@ -369,7 +373,9 @@ class TemporalEmbedder(
             self.timezones_.append(zone)
             origin = column["origin"]
             self.origins_.append(origin if origin is not None else np.datetime64(0, "s"))
-            self.trends_.append(self._trend_learnable(origin, column["end"]))
+            self.trends_.append(
+                self._uses_trend() and self._trend_learnable(origin, column["end"])
+            )
             fields = self._choose_fields(column["ranges"], names[self.datetime_columns_[c]])
             self.fields_.append(fields)
             self.resolutions_.append(
@@ -402,6 +408,9 @@ class TemporalEmbedder(
                 for field in _TIME_OF_DAY + _DATE_UNITS:
                     values_of_field = calendar.field(field)
                     ranges[field] = (values_of_field.min(), values_of_field.max())
+                # Month ends (resample("ME")) vary in day but not in days to the end.
+                to_end = _calendar.days_in_month(calendar.year, calendar.month) - calendar.day
+                ranges["to_month_end"] = (to_end.min(), to_end.max())
             origin = present.min() if present.size else None
             statistics.append(
                 {
@@ -556,6 +565,8 @@ class TemporalEmbedder(
         if self.combine == "sum":
             return d
         share, cap = _ROLES[field]
+        if self.method in ("onehot", "spline"):
+            cap = encodings.NOMINAL_PERIODS[field]
         width = min(d, cap, max(2, int(np.ceil(share * d))))
         return max(width, _MIN_SPLINES) if self.method == "spline" and d >= 3 else width
 
@@ -678,7 +689,7 @@ class TemporalEmbedder(
 
     def _trend_learnable(self, origin, end):
         """Whether the trend column carries the elapsed years: always with
-        ``trend=True``; with ``"auto"``, once fit spans a year (shorter, a trend cannot
+        ``trend=True``; with ``"auto"``, once fit spans 364 days (shorter, a trend cannot
         be told from the season, and extrapolating it is what fails forward folds)."""
         if self.trend != "auto":
             return bool(self.trend)
@@ -687,7 +698,8 @@ class TemporalEmbedder(
         span = _wall_clock.since_epoch(np.asarray(end), "D") - _wall_clock.since_epoch(
             np.asarray(origin), "D"
         )
-        return bool(span >= layout.DAYS_PER_YEAR)
+        # 364 days: a year of daily or hourly rows spans a step less than 365.
+        return bool(span >= 364)
 
     def _uses_trend(self):
         if self.trend == "auto":
@@ -754,8 +766,8 @@ def resolution(ranges):
     """The data's resolution from ``ranges`` (unit: smallest and largest wall-clock
     value seen): the finest time-of-day unit that varies (``"second"``, ``"minute"``,
     ``"hour"``); else ``"day"`` when both the day and the weekday vary, ``"week"`` when
-    the day varies on one weekday, ``"month"`` when only the month does, else
-    ``"year"``."""
+    the day varies on one weekday, ``"month"`` when only the month does (or the day
+    does, but not the days to the month's end: month ends), else ``"year"``."""
 
     def varies(unit):
         return unit in ranges and ranges[unit][1] > ranges[unit][0]
@@ -763,7 +775,7 @@ def resolution(ranges):
     for unit in _TIME_OF_DAY:
         if varies(unit):
             return unit
-    if varies("day"):
+    if varies("day") and not ("to_month_end" in ranges and not varies("to_month_end")):
         return "day" if varies("weekday") else "week"
     return "month" if varies("month") else "year"
 

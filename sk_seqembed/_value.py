@@ -171,14 +171,19 @@ class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEs
         ``embedding_dim - 1``; none for a 0/1 target or class labels).
     target_levels_ : ndarray of shape (n_thresholds,)
         ``target``: their levels; cross-fitting folds take their thresholds there.
+    target_range_ : ndarray of shape (2,) or None
+        ``target``: the smallest and largest ``y`` (numeric targets), which
+        standardize the sums (no overflow, no cancellation) and scale the log-odds
+        column, in fit and in every cross-fitting fold alike.
     classes_ : ndarray or None
         ``target``: the class labels of a class target, sorted; None for a numeric
         one.
     target_classes_ : ndarray or None
         ``target``: the classes whose rates are the first columns, in order.
     target_prior_ : ndarray of shape (embedding_dim,)
-        ``target``: the vector of a token without rows (unknown tokens, and rows that
-        no ``cv`` validation fold covers in ``fit_transform``).
+        ``target``: the vector of a token without rows: unknown tokens get it (unless
+        there are infrequent tokens, whose vector they share), and so do the rows no
+        ``cv`` validation fold covers in ``fit_transform``.
 
     See Also
     --------
@@ -310,7 +315,8 @@ class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEs
         X : DataFrame or array-like of shape (n_samples, n_features)
             Token columns (and ``group_columns``).
         y : array-like of shape (n_samples,), default=None
-            Regression target; required by ``method="target"``, ignored otherwise.
+            Target (numeric, or class labels); required by ``method="target"``, ignored
+            otherwise.
 
         Returns
         -------
@@ -329,7 +335,8 @@ class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEs
         X : DataFrame or array-like of shape (n_samples, n_features)
             Token columns (and ``group_columns``).
         y : array-like of shape (n_samples,), default=None
-            Regression target; required by ``method="target"``, ignored otherwise.
+            Target (numeric, or class labels); required by ``method="target"``, ignored
+            otherwise.
         **fit_params : dict
             For ``method="target"``, parameters of ``cv.split``, as scikit-learn's
             ``TargetEncoder.fit_transform`` hands them to its cv: ``groups``

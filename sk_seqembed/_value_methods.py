@@ -207,6 +207,7 @@ class _Target(_LearnedVocabulary):
             order = np.argsort(-np.asarray(overall), kind="stable")[: classes.size - 1]
             estimator.target_classes_ = classes[order]
             estimator.target_thresholds_ = estimator.target_levels_ = np.empty(0)
+            estimator.target_range_ = None
             prior = {"rates": np.asarray(overall) / n_samples, "order": order}
         else:
             estimator.target_classes_ = None
@@ -225,7 +226,7 @@ class _Target(_LearnedVocabulary):
         at_levels = ranked[np.searchsorted(ranks, level_ranks)] + 0.0
         candidates = np.unique(at_levels[at_levels < high])
         chunk = partial(self._counts_chunk, candidates, low, high)
-        sum_y, n_between, overall_below, counts = yield _partitioned.Reduction(
+        sum_z, n_between, overall_below, counts = yield _partitioned.Reduction(
             chunk, _partitioned.add
         )
         keep = _target_encoding.kept_levels(at_levels, high, two_valued=n_between == 0)
@@ -233,7 +234,7 @@ class _Target(_LearnedVocabulary):
         # The counts' columns of the kept thresholds, among the candidates.
         columns = np.searchsorted(candidates, thresholds)
         prior = {
-            "mean": sum_y / n_samples,
+            "mean": sum_z / n_samples,
             "fractions": np.asarray(overall_below)[columns] / n_samples,
             "low": low,
             "high": high,
@@ -244,6 +245,7 @@ class _Target(_LearnedVocabulary):
         ]
         self.estimator.target_thresholds_ = thresholds
         self.estimator.target_levels_ = levels[keep]
+        self.estimator.target_range_ = np.array([low, high])
         return prior, counts
 
     def _target_kind(self, X, y):
@@ -264,15 +266,18 @@ class _Target(_LearnedVocabulary):
             ) from None
 
     def _counts_chunk(self, candidates, low, high, X, y):
-        """One chunk's sum of ``y``, rows strictly between its range's ends, rows
-        at or below each candidate threshold, and per table the token counts."""
+        """One chunk's sum of the standardized ``y``, rows strictly between its
+        range's ends, rows at or below each candidate threshold, and per table the
+        token counts."""
         y = self.check_target(X, y)
         token_columns = self.estimator._read_token_columns(X)
         between = int(((y > low) & (y < high)).sum())
         below = (y[:, None] <= candidates[None, :]).sum(axis=0)
         codes = self._token_codes(token_columns)
-        counts = self._token_counts(codes, y, candidates, np.arange(y.size))
-        return float(y.sum()), between, below, counts
+        standardize = _target_encoding.standardizer(low, high)
+        counts = self._token_counts(codes, y, candidates, np.arange(y.size), standardize)
+        center, scale = standardize
+        return float(((y - center) / scale).sum()), between, below, counts
 
     def _class_counts_chunk(self, classes, X, y):
         """One chunk's rows per class, and per table the token counts per class."""
@@ -282,7 +287,7 @@ class _Target(_LearnedVocabulary):
         counts = self._token_counts(codes, labels, classes, np.arange(labels.size))
         return np.bincount(labels, minlength=classes.size), counts
 
-    def _token_counts(self, codes, y, thresholds_or_classes, rows):
+    def _token_counts(self, codes, y, thresholds_or_classes, rows, standardize=(0.0, 1.0)):
         """Per table, the token counts of ``rows``: below each threshold of a numeric
         ``y`` (``_target_encoding.token_counts``), or per class of class codes ``y``
         (``_target_encoding.class_counts``); ``codes``: ``_token_codes``'s."""
@@ -294,7 +299,7 @@ class _Target(_LearnedVocabulary):
             if y.dtype.kind == "f":
                 counts.append(
                     _target_encoding.token_counts(
-                        table_codes, table_y, thresholds_or_classes, n + N_SPECIAL
+                        table_codes, table_y, thresholds_or_classes, n + N_SPECIAL, standardize
                     )
                 )
             else:
@@ -345,18 +350,18 @@ class _Target(_LearnedVocabulary):
             counts = self._token_counts(codes, labels, estimator.classes_, rows)
             return self._vectors(prior, counts, estimator.n_token_rows_)
         ranks = _target_encoding.threshold_ranks(fold_y.size, estimator.target_levels_)
-        # One partition finds both ends and the thresholds.
-        ranked = _target_encoding.order_statistics(
-            fold_y, np.concatenate([[0, fold_y.size - 1], ranks])
-        )
-        ends, thresholds = ranked[:2], ranked[2:]
+        thresholds = _target_encoding.order_statistics(fold_y, ranks)
+        # The fit's range standardizes every fold alike: the log-odds column keeps one
+        # meaning across folds (two numbers, no token's target).
+        low, high = estimator.target_range_
+        standardize = _target_encoding.standardizer(low, high)
         prior = {
-            "mean": fold_y.mean(),
+            "mean": ((fold_y - standardize[0]) / standardize[1]).mean(),
             "fractions": (fold_y[:, None] <= thresholds[None, :]).mean(axis=0),
-            "low": ends[0],
-            "high": ends[1],
+            "low": low,
+            "high": high,
         }
-        counts = self._token_counts(codes, y, thresholds, rows)
+        counts = self._token_counts(codes, y, thresholds, rows, standardize)
         return self._vectors(prior, counts, estimator.n_token_rows_)
 
     def cross_fitted(self, X, y, split_params):
@@ -429,7 +434,7 @@ class _Target(_LearnedVocabulary):
 
 def _all_numbers(values):
     """Whether an object array holds numbers only (bools and numpy numbers too)."""
-    return all(isinstance(value, Number) for value in values)
+    return all(isinstance(value, (Number, np.bool_)) for value in values)
 
 
 def _merge_target_kinds(kinds):

@@ -187,6 +187,8 @@ def test_combine_sum_adds_the_fields():
         ),
         ("7D", "week", {"dayofyear": 2}),
         ("MS", "month", {"month": 8}),
+        ("ME", "month", {"month": 8}),  # month ends: resample("ME") labels
+        ("QE", "month", {"month": 8}),
         ("YS", "year", {"dayofyear": 2}),
     ],
 )
@@ -1145,10 +1147,13 @@ def test_trend_auto_comes_with_auto_features(features, trend, combine, has_trend
     assert ("t_trend" in names) == has_trend
 
 
-@pytest.mark.parametrize("days, learnable", [(30, False), (364, False), (366, True)])
+@pytest.mark.parametrize(
+    "days, learnable", [(30, False), (364, False), (365, True), (366, True)]
+)
 def test_trend_auto_is_filled_once_fit_spans_a_year(days, learnable):
     """Shorter fits cannot tell a trend from the season: the column stays (one width
-    for every fold) and holds 0; from a year on it holds the elapsed years."""
+    for every fold) and holds 0; from 364 days on (a year of hourly rows spans 364.96)
+    it holds the elapsed years."""
     fit = pd.DataFrame({"t": pd.date_range("2020-01-01", periods=days * 24, freq="h")})
     later = pd.DataFrame({"t": pd.date_range("2021-06-01", periods=50, freq="7h")})
     embedder = TemporalEmbedder().fit(fit)
@@ -1159,3 +1164,30 @@ def test_trend_auto_is_filled_once_fit_spans_a_year(days, learnable):
     assert_allclose(got, years if learnable else 0.0)
     explicit = TemporalEmbedder(features=["hour"], trend=True).fit(fit).transform(later)
     assert_allclose(explicit[:, -1], years)
+
+
+@pytest.mark.parametrize("method, widths", [("onehot", (24, 7)), ("spline", (24, 7))])
+def test_auto_slices_and_splines_reach_the_fields_period(method, widths):
+    """Slices and splines are not Fourier terms: capped at the period (one slice per
+    hour, per weekday), not where a harmonic would alias."""
+    X = pd.DataFrame({"t": pd.date_range("2024-01-01", periods=500, freq="h")})
+    fields = dict(TemporalEmbedder(40, method=method).fit(X).fields_[0])
+    assert (fields["hour"], fields["weekday"]) == widths
+
+
+def test_auto_monthly_cyclical_columns_have_no_zero_sine():
+    """Monthly data: the 6th harmonic's sine is zero on every month start, so the
+    month stops at 10 columns (5 harmonics)."""
+    X = pd.DataFrame({"t": pd.date_range("2000-01-01", periods=120, freq="MS")})
+    embedder = TemporalEmbedder(40, trend=False).fit(X)
+    out = embedder.transform(X)
+    assert dict(embedder.fields_[0]) == {"month": 10}
+    assert (np.abs(out).max(axis=0) > 0.5).all()
+
+
+@pytest.mark.parametrize("features, combine", [(["weekday"], "concat"), ("auto", "sum")])
+def test_trends_is_false_without_a_trend_column(features, combine):
+    X = pd.DataFrame({"t": pd.date_range("2020-01-01", periods=800, freq="D")})
+    embedder = TemporalEmbedder(2, features=features, combine=combine).fit(X)
+    assert embedder.trends_ == [False]
+    assert not any("trend" in name for name in embedder.get_feature_names_out())

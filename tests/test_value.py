@@ -1205,3 +1205,29 @@ def test_target_groups_are_routed_through_a_pipeline_with_metadata_routing():
     assert_allclose(routed, direct)
     fitted = pipeline[0].named_transformers_["valueembedder"]
     assert_allclose(fitted.transform(X), clone(embedder).fit(X, y).transform(X))
+
+
+@pytest.mark.parametrize("offset, scale", [(1e9, 1.0), (0.0, 1e160), (-3e6, 1e-3)])
+def test_target_columns_follow_an_affine_change_of_y(offset, scale):
+    """Sums are standardized by y's range: an offset of 1e9 (epoch seconds) or a scale
+    of 1e160 moves the mean columns with y and leaves the fractions and log-odds alone
+    (they used to lose every token's signal to cancellation or overflow)."""
+    rng = np.random.default_rng(0)
+    tokens = rng.choice(list("abcdefghij"), size=4000)
+    y = np.array([ord(t) % 5 for t in tokens]) + rng.normal(size=4000)
+    X = frame(t=tokens)
+    base = ValueEmbedder(4, method="target").fit(X, y).embedding_table().to_numpy()
+    moved = ValueEmbedder(4, method="target").fit(X, offset + scale * y)
+    got = moved.embedding_table().to_numpy()
+    assert_allclose(got[:, 0], offset + scale * base[:, 0], rtol=1e-9)
+    assert_allclose(got[:, 1:], base[:, 1:], rtol=1e-9, atol=1e-12)
+    assert np.isfinite(moved.target_prior_).all()
+
+
+def test_target_numpy_bools_in_an_object_array_are_numbers():
+    """np.True_ is no numbers.Number, yet a number here, as Python's True is."""
+    X = frame(t=["a", "b", "a", "b"])
+    y = np.array([np.True_, np.False_, True, 0], dtype=object)
+    embedder = ValueEmbedder(2, method="target", smooth=0.0).fit(X, y)
+    assert embedder.classes_ is None
+    assert_allclose(embedder.transform(frame(t=["a", "b"]))[:, 0], [1.0, 0.0])
