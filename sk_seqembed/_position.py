@@ -90,7 +90,9 @@ class PositionEmbedder(
         the budget.
     n_threads : int, default=None
         Threads ``transform`` splits inputs of 100,000 rows or more across; None uses
-        every available core. Results do not depend on it.
+        the cores available to this process, within the limits that joblib's workers
+        and ``threadpoolctl`` set, so ``n_jobs`` workers do not multiply threads.
+        Results do not depend on it.
     random_state : int, RandomState instance or None, default=None
         Seeds the ``random`` table.
 

@@ -176,7 +176,9 @@ class TemporalEmbedder(
     dtype : {"float64", "float32"}, default="float64"
         Output dtype. Elapsed-time features are computed in float64 first.
     n_threads : int, default=None
-        Threads for inputs of 100,000 rows or more; None uses every available core.
+        Threads for inputs of 100,000 rows or more; None uses the cores available to
+        this process, within the limits that joblib's workers and ``threadpoolctl``
+        set, so ``n_jobs`` workers do not multiply threads.
     random_state : int, RandomState instance or None, default=None
         Seeds the ``random`` tables.
 

@@ -135,8 +135,10 @@ class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEs
         removes the budget. A million tokens at ``embedding_dim=16`` take 128 MiB.
     n_threads : int, default=None
         Threads ``transform`` splits inputs of 100,000 rows or more across (the lookups
-        and the gather release the GIL). None uses every available core; 1 disables
-        threading. Results do not depend on it.
+        and the gather release the GIL). None uses the cores available to this
+        process, within the limits that joblib's workers and ``threadpoolctl`` set, so
+        ``n_jobs`` workers do not multiply threads; 1 disables threading. Results do
+        not depend on it.
     random_state : int, RandomState instance or None, default=None
         Seeds the random table, the hashing seed, the randomized SVD and the ``cv``
         shuffling. Use an int for results that are reproducible across calls. None
