@@ -43,8 +43,12 @@ def _cores():
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 
-def test_threadpool_limits_bound_the_default_and_n_threads_overrides():
-    free, out = _threads_used()
+def test_threadpool_limits_bound_the_default_and_n_threads_overrides(monkeypatch):
+    # Free of limits an earlier test or library may have left (dask sets
+    # OMP_NUM_THREADS=1 for its workers): every pool at every core.
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    with threadpool_limits(_cores()):
+        free, out = _threads_used()
     assert free == min(_cores(), N_ROWS // _blocks.MIN_BLOCK)
     with threadpool_limits(1):
         limited, limited_out = _threads_used()
