@@ -371,7 +371,14 @@ class _Target(_LearnedVocabulary):
         token_columns = estimator._read_token_columns(X)
         splits = self._checked_splits(y, split_params)
         _, rows = self.table_and_rows(token_columns)
-        codes = self._token_codes(token_columns)  # once for every fold
+        # The folds' token codes, from the rows already looked up (one lookup per
+        # column): the same rows, less each table's offset; -1 where missing is no token.
+        codes = []
+        for c, tokens in enumerate(token_columns):
+            code = rows[:, c] - estimator.table_offsets_[estimator.column_tables_[c]]
+            if estimator.handle_missing != "vector":
+                code[tokens.missing] = -1
+            codes.append(code)
         out = estimator._gather(estimator.embeddings_, rows)
         out3 = out.reshape(y.size, len(token_columns), -1)
         # Rows no validation fold covers (the first rows under TimeSeriesSplit) get the
