@@ -7,6 +7,7 @@ once.
 
 import os
 from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
@@ -33,8 +34,15 @@ def available_cores():
         limits.append(int(os.environ["OMP_NUM_THREADS"]))
     except (KeyError, ValueError):
         pass
-    limits += [pool["num_threads"] for pool in ThreadpoolController().info()]
+    limits += [pool["num_threads"] for pool in _thread_pools().info()]
     return max(1, min(limits))
+
+
+@cache
+def _thread_pools():
+    # Finding the loaded BLAS and OpenMP libraries scans the process's shared objects
+    # (milliseconds); their current limits are then read from the kept controller.
+    return ThreadpoolController()
 
 
 def run_in_blocks(n_rows, work, n_threads=None, *, align=1):

@@ -128,8 +128,14 @@ class _Method:
                 )
         # The lookup's -1 (absent) takes the final entry: the unknown policy's row.
         unknown_row = n + (UNKNOWN if estimator.handle_unknown == "vector" else ZEROS)
-        rows = np.append(estimator.token_rows_[table], unknown_row) + offset
-        rows = rows.take(found)
+        # O(rows), not O(vocabulary): a one-row transform must not copy a 2M-entry map.
+        token_rows = estimator.token_rows_[table]
+        if token_rows.size:
+            rows = token_rows.take(np.maximum(found, 0))
+            rows[found < 0] = unknown_row
+        else:
+            rows = np.full(found.size, unknown_row, dtype=np.intp)
+        rows += offset
         if tokens.missing.any():
             special = MISSING if estimator.handle_missing == "vector" else ZEROS
             rows[tokens.missing] = offset + n + special
