@@ -30,9 +30,10 @@ SCRIPTS = [
     "bench_history.py",
     "bench_accuracy.py",
     "bench_encoders.py",
+    "bench_latency.py",
 ]
 # Scripts that can also write their tables as markdown (``--markdown PATH``).
-MARKDOWN = {"bench_accuracy.py", "bench_encoders.py"}
+MARKDOWN = {"bench_accuracy.py", "bench_encoders.py", "bench_latency.py"}
 PACKAGES = ["numpy", "pandas", "scikit-learn", "scipy", "pyarrow", "sk_seqembed"]
 PEERS = ["skrub", "feature-engine", "gensim", "polars", "vega_datasets", "statsmodels"]
 

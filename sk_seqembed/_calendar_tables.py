@@ -5,7 +5,8 @@ A datetime column's fields are encoded on small tables (every day between its fi
 and last instant, every minute or second of a day) and each row reads its day's and its
 time of day's entries, in row blocks on several threads. Aware values become wall-clock
 time on the way, from a table of the zone's offset per hour. Sub-second times and
-thinly spread dates are encoded row by row instead; both ways round alike.
+thinly spread dates, and inputs with fewer rows than the tables would have entries, are
+encoded row by row instead; both ways round alike.
 """
 
 import numpy as np
@@ -75,7 +76,15 @@ def write(terms, encode, values, zone, missing, out, n_threads=None):
         # Times of day in steps of a minute, else a second, as the first rows
         # suggest; the gather stops at the first row off the step.
         head_step = _time_step(wall_clock(0, min(n_samples, _SUB_BLOCK)), per_second)
-        for step in [step for step in (60, 1) if step <= (head_step or 0)]:
+        # A table must be smaller than the rows it serves: a few rows (serving one
+        # event) are cheaper to encode one by one than 1,440 minutes or 86,400 seconds.
+        steps = [
+            step
+            for step in (60, 1)
+            if step <= (head_step or 0)
+            and (last_day - first_day + 1) + 86_400 // step <= n_samples
+        ]
+        for step in steps:
             days = np.arange(first_day, last_day + 1).astype("datetime64[D]")
             day_calendar = _calendar.Calendar(days.astype("M8[s]"))
             time_calendar = _calendar.Calendar(np.arange(0, 86_400, step).astype("M8[s]"))

@@ -222,6 +222,12 @@ def group_table(X, columns):
     keys : DataFrame
         One row per group, in code order.
     """
+    codes, keys = group_keys(X, columns)
+    return codes, pd.DataFrame(keys)
+
+
+def group_keys(X, columns):
+    """:func:`group_table` with the keys as a dict of columns (no DataFrame built)."""
     columns = list(columns)
     keys = [_columns.read_column(X, j, arrow_strings=True) for j in columns]
     for key in keys:
@@ -234,7 +240,70 @@ def group_table(X, columns):
         first = _take(key, firsts)
         frame[f"missing{j}"] = first.missing
         frame[f"key{j}"], frame[f"sub{j}"] = _comparable_values(first)
-    return codes, pd.DataFrame(frame)
+    return codes, frame
+
+
+def rows_in_history(history_keys, keys):
+    """Each group of ``keys`` (a :func:`group_keys` dict) as its row in a fitted
+    history's keys (:func:`key_state`), -1 for a group the history lacks.
+
+    Returns None where this lookup does not apply: missing or sub-microsecond keys in
+    ``keys``, or a key column of another type than the history's. The caller then
+    merges the tables with :func:`across_chunks`, which also words the errors.
+    """
+    if set(keys) != set(history_keys):
+        return None
+    names = sorted(name for name in keys if name.startswith("key"))
+    queries = []
+    for name in names:
+        j = name[3:]
+        if keys["missing" + j].any() or np.any(keys["sub" + j]):
+            return None
+        values, fitted = keys[name], history_keys[name]
+        if isinstance(values, pd.api.extensions.ExtensionArray):
+            if fitted.dtype.kind != "U":
+                return None
+            values = values.to_numpy(dtype=object)
+        elif values.dtype != fitted.dtype:
+            return None
+        queries.append(values)
+    index, rows = _history_index(history_keys, names)
+    if len(names) == 1:
+        found = index.get_indexer(queries[0])
+    else:
+        found = index.get_indexer(pd.MultiIndex.from_arrays(queries))
+    # -1 (not found) takes the appended -1.
+    return np.append(rows, -1).take(np.where(found < 0, -1, found))
+
+
+# Lookups of the last few histories, by the identity of their keys: a transform after
+# fit reuses one, serving one event after another pays no rebuild.
+_HISTORY_INDEXES = {}
+_KEPT_HISTORY_INDEXES = 8
+
+
+def _history_index(history_keys, names):
+    """An index of the history's present keys (no missing part, whole microseconds),
+    and the history row of each of its entries."""
+    kept = _HISTORY_INDEXES.get(id(history_keys))
+    if kept is not None and kept[0] is history_keys:
+        return kept[1], kept[2]
+    plain = np.ones(len(history_keys[names[0]]), dtype=bool)
+    for name in names:
+        j = name[3:]
+        plain &= ~history_keys["missing" + j] & (history_keys["sub" + j] == 0)
+    rows = np.flatnonzero(plain)
+    arrays = [
+        history_keys[name][rows].astype(object)
+        if history_keys[name].dtype.kind == "U"
+        else history_keys[name][rows]
+        for name in names
+    ]
+    index = pd.Index(arrays[0]) if len(arrays) == 1 else pd.MultiIndex.from_arrays(arrays)
+    if len(_HISTORY_INDEXES) >= _KEPT_HISTORY_INDEXES:
+        _HISTORY_INDEXES.pop(next(iter(_HISTORY_INDEXES)))
+    _HISTORY_INDEXES[id(history_keys)] = (history_keys, index, rows)
+    return index, rows
 
 
 def _by_first_appearance(codes):

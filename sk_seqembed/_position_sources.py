@@ -123,10 +123,18 @@ class _WithinGroup(_Source):
 
     def continued(self, X, history, with_length):
         # One read of the keys for the statistic and the positions.
-        codes, keys = _groups.group_table(X, self._columns())
-        statistic = keys, np.bincount(codes, minlength=len(keys))
-        context = self.contexts([history, statistic])[1]
-        return [self._placed(codes, len(keys), context)]
+        codes, keys = _groups.group_keys(X, self._columns())
+        n_groups = len(next(iter(keys.values())))
+        counts = np.bincount(codes, minlength=n_groups)
+        found = _groups.rows_in_history(history[0], keys)
+        if found is None:
+            context = self.contexts([history, (pd.DataFrame(keys), counts)])[1]
+        else:
+            # The history is the chunk before: a group continues from its count there.
+            counted = np.append(history[1], 0).astype(np.int64)
+            earlier = counted.take(np.where(found < 0, -1, found))
+            context = earlier, earlier + counts
+        return [self._placed(codes, n_groups, context)]
 
     def _placed(self, codes, n_groups, context):
         """(position, length) of rows with group ``codes``, after the rows the

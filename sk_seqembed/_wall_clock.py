@@ -5,6 +5,8 @@ wall-clock time. :class:`HourlyOffsets` turns UTC ticks into wall-clock ticks wi
 gather and one addition per row, pandas' time-zone database deciding every offset.
 """
 
+from functools import lru_cache
+
 import numpy as np
 
 from . import _calendar
@@ -29,10 +31,13 @@ class HourlyOffsets:
 
     Wall-clock time is then one gather and one addition per row. Zone offsets change
     at most once within any hour (true of every tz database zone); hours where one
-    changes are marked, and their rows converted by pandas one by one.
+    changes are marked, and their rows converted by pandas one by one. The offsets are
+    built in blocks of ``BLOCK_HOURS`` hours, kept per zone and unit: serving one row
+    after another gathers from a block built once.
     """
 
     _CHANGES = np.iinfo(np.int64).min
+    BLOCK_HOURS = 2**14  # about 22 months
 
     def __init__(self, table, first_hour, per_hour, unit, zone, all_offsets):
         self.table, self.first_hour, self.per_hour = table, first_hour, per_hour
@@ -45,21 +50,22 @@ class HourlyOffsets:
         """The offsets over [first_tick, last_tick], or None when a table would be
         much larger than the rows (sparse instants) or reach past int64."""
         per_hour = TICKS_PER_SECOND[unit] * 3600
-        first, last = first_tick // per_hour, last_tick // per_hour
+        first = first_tick // per_hour // cls.BLOCK_HOURS
+        last = last_tick // per_hour // cls.BLOCK_HOURS
+        n_hours = (last - first + 1) * cls.BLOCK_HOURS
         limit = np.iinfo(np.int64).max
-        if last - first > 4 * n_samples + 100_000 or not (
-            -limit < first * per_hour and (last + 2) * per_hour < limit
+        if n_hours > 4 * n_samples + 100_000 or not (
+            -limit < first * cls.BLOCK_HOURS * per_hour
+            and ((last + 1) * cls.BLOCK_HOURS + 1) * per_hour < limit
         ):
             return None
-        starts = np.arange(first, last + 2, dtype=np.int64) * per_hour
-        at_starts = offsets(starts, unit, zone)
-        table = at_starts[:-1].copy()
-        # An hour whose offset differs from the next hour's may change inside it.
-        candidates = np.flatnonzero(at_starts[:-1] != at_starts[1:])
-        ends = starts[candidates] + per_hour - 1
-        changes = offsets(ends, unit, zone) != at_starts[candidates]
-        table[candidates[changes]] = cls._CHANGES
-        return cls(table, first, per_hour, unit, zone, at_starts)
+        try:
+            blocks = [_offset_block(zone, unit, block) for block in range(first, last + 1)]
+        except TypeError:  # a zone that cannot be a cache key: build without keeping
+            blocks = [_offset_block.__wrapped__(zone, unit, b) for b in range(first, last + 1)]
+        table = blocks[0][0] if len(blocks) == 1 else np.concatenate([b[0] for b in blocks])
+        at_starts = np.concatenate([b[1] for b in blocks])
+        return cls(table, first * cls.BLOCK_HOURS, per_hour, unit, zone, at_starts)
 
     def local(self, ticks):
         """Wall-clock ticks of the UTC ``ticks``."""
@@ -69,6 +75,25 @@ class HourlyOffsets:
             if changes.any():
                 shift[changes] = offsets(ticks[changes], self.unit, self.zone)
         return ticks + shift
+
+
+@lru_cache(maxsize=64)
+def _offset_block(zone, unit, block):
+    """(offset per hour, changes marked; offsets at the hours' starts) of one block."""
+    per_hour = TICKS_PER_SECOND[unit] * 3600
+    first = block * HourlyOffsets.BLOCK_HOURS
+    starts = np.arange(first, first + HourlyOffsets.BLOCK_HOURS + 1, dtype=np.int64) * per_hour
+    at_starts = offsets(starts, unit, zone)
+    table = at_starts[:-1].copy()
+    # An hour whose offset differs from the next hour's may change inside it.
+    candidates = np.flatnonzero(at_starts[:-1] != at_starts[1:])
+    ends = starts[candidates] + per_hour - 1
+    changes = offsets(ends, unit, zone) != at_starts[candidates]
+    table[candidates[changes]] = HourlyOffsets._CHANGES
+    # Kept blocks are shared: no caller may write to them.
+    table.flags.writeable = False
+    at_starts.flags.writeable = False
+    return table, at_starts
 
 
 def offsets(ticks, unit, zone):
