@@ -79,9 +79,28 @@ class Column:
     categories: np.ndarray | None = None
 
 
+class ColumnView:
+    """Some columns of a pandas DataFrame, read in place.
+
+    What a ColumnTransformer hands each step is a new sub-frame; building one costs
+    more than a step's whole transform of one row. A view reads the same columns
+    without it, wherever a reader of this module takes a DataFrame.
+    """
+
+    def __init__(self, frame, positions):
+        self.frame = frame
+        self.positions = list(positions)
+        self.shape = (frame.shape[0], len(self.positions))
+
+    @property
+    def columns(self):
+        return self.frame.columns[self.positions]
+
+
 def is_dataframe(X):
-    """Whether ``X`` is a pandas or polars DataFrame (polars need not be installed)."""
-    if isinstance(X, pd.DataFrame):
+    """Whether ``X`` is a pandas or polars DataFrame (polars need not be installed), or
+    a :class:`ColumnView` of one."""
+    if isinstance(X, pd.DataFrame | ColumnView):
         return True
     polars = sys.modules.get("polars")
     return polars is not None and isinstance(X, polars.DataFrame)
@@ -114,6 +133,10 @@ def check_input(estimator, X, *, reset):
             ensure_min_samples=min_samples,
         )
     fitted = getattr(estimator, "feature_names_in_", None)
+    if isinstance(X, ColumnView):
+        if reset or fitted is None or column_names(X) != fitted.tolist():
+            raise ValueError("A ColumnView is read by a fitted estimator of its columns.")
+        return X
     if not reset and fitted is not None and isinstance(X, pd.DataFrame):
         # The names fit saw, in order, settle everything validate_data checks for a
         # pandas frame; comparing them costs microseconds, validate_data a millisecond,
@@ -159,6 +182,8 @@ def as_table_selection(columns):
 
 def column_names(X):
     """Labels of the columns of ``X`` as strings; ``x0, x1, ...`` for arrays."""
+    if isinstance(X, ColumnView):
+        return [str(X.frame.columns[p]) for p in X.positions]
     if is_dataframe(X):
         return [str(name) for name in X.columns]
     return [f"x{j}" for j in range(X.shape[1])]
@@ -242,7 +267,9 @@ def read_column(X, j, *, arrow_strings=False):
         If an integer column holds values outside the int64 range.
     """
     name = column_names(X)[j] if is_dataframe(X) else f"x{j}"
-    if isinstance(X, pd.DataFrame):
+    if isinstance(X, ColumnView):
+        column = _read_pandas(X.frame.iloc[:, X.positions[j]], name)
+    elif isinstance(X, pd.DataFrame):
         column = _read_pandas(X.iloc[:, j], name)
     elif is_dataframe(X):
         column = _read_polars(X.to_series(j), name)

@@ -1,8 +1,7 @@
 """make_sequence_embedder: the three embedders side by side in a ColumnTransformer."""
 
-from sklearn.compose import ColumnTransformer
-
 from . import _columns
+from ._column_transformer import ColumnTransformer
 from ._position import PositionEmbedder
 from ._temporal import TemporalEmbedder
 from ._value import ValueEmbedder

@@ -326,6 +326,13 @@ class PartitionedMixin:
         X = _columns.check_input(self, X, reset=False)
         return self._transform(X, self.__context)
 
+    def _transform_columns(self, X, positions):
+        """``transform(X.iloc[:, positions])`` of a pandas ``X``, its columns read in
+        place (see :class:`~sk_seqembed._columns.ColumnView`)."""
+        check_is_fitted(self)
+        view = _columns.check_input(self, _columns.ColumnView(X, positions), reset=False)
+        return self._transform(view, self.__context)
+
     def _with_context(self, context):
         """A shallow copy whose ``transform`` places its input with ``context``."""
         placed = copy.copy(self)
