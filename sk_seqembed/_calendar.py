@@ -10,6 +10,8 @@ Phases place an instant in a cycle as a float in [0, 1) that wraps: 23:59 is nex
 1 January (365 or 366 days).
 """
 
+from functools import cached_property
+
 import numpy as np
 import pandas as pd
 
@@ -106,7 +108,24 @@ class Calendar:
         self.seconds_of_day = ticks_of_day // per_second
         # Seconds since midnight with the sub-second part, for continuous phases.
         self.time_of_day = ticks_of_day / per_second
-        self.year, self.month, self.day = civil_from_days(self.days)
+
+    # The date, computed when a field needs it (times of day do not).
+
+    @cached_property
+    def _civil(self):
+        return civil_from_days(self.days)
+
+    @property
+    def year(self):
+        return self._civil[0]
+
+    @property
+    def month(self):
+        return self._civil[1]
+
+    @property
+    def day(self):
+        return self._civil[2]
 
     # --- integer fields, as pandas' .dt names them (weekday: Monday=0) ---------------
 

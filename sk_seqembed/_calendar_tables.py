@@ -29,12 +29,13 @@ DAY_FIELDS = (
 _SUB_BLOCK = 65_536
 
 
-def write(terms, encode, values, zone, missing, out, n_threads=None):
+def write(terms, encoder, values, zone, missing, out, n_threads=None):
     """Write the features of every field of ``terms`` into ``out``.
 
     ``terms`` are ``(first column, field, width)`` triples in order: a term whose
-    columns an earlier term wrote adds to them (``combine="sum"``). ``encode(field,
-    width, calendar)`` gives a field's features for every entry of a
+    columns an earlier term wrote adds to them (``combine="sum"``). ``encoder`` is the
+    column's :class:`~sk_seqembed._temporal_encodings.FieldEncoder`, whose
+    ``features(field, width, calendar)`` gives a field's features for every entry of a
     :class:`~sk_seqembed._calendar.Calendar`. ``values`` are datetime64 values (UTC
     instants read in ``zone`` when it is not None); missing rows get features of some
     present instant (the caller blanks them).
@@ -92,7 +93,7 @@ def write(terms, encode, values, zone, missing, out, n_threads=None):
             for start, field, width in terms:
                 by_day = field in DAY_FIELDS
                 calendar = day_calendar if by_day else time_calendar
-                table = encode(field, width, calendar).astype(out.dtype)
+                table = encoder.features(field, width, calendar).astype(out.dtype)
                 columns += [
                     (start + j, np.ascontiguousarray(table[:, j]), by_day) for j in range(width)
                 ]
@@ -100,18 +101,79 @@ def write(terms, encode, values, zone, missing, out, n_threads=None):
             days_range = (first_day, last_day - first_day + 1)
             if _gather(columns, wall_clock, days_range, per_day, tick_step, out, n_threads):
                 return
-    # Sub-second times or thinly spread dates: fields computed row by row.
-    calendar = _calendar.Calendar(wall_clock(0, n_samples).view(f"datetime64[{unit}]"))
-    written = set()
+    # Sub-second times, thinly spread dates or few rows: fields computed row by row.
+    _write_rows(terms, encoder, wall_clock(0, n_samples), unit, out)
+
+
+def _write_rows(terms, encoder, ticks, unit, out):
+    """``write`` without tables built for the call: cyclical times of day in one pass,
+    dates from kept tables of blocks of days when the rows lie within one, every other
+    field from the rows' own calendar."""
+    per_day = TICKS_PER_SECOND[unit] * 86_400
+    starts = [start for start, _, _ in terms]
+    # A term another adds to (combine="sum") is written in order with the others.
+    alone = [term for term in terms if starts.count(term[0]) == 1]
+    times = [
+        term for term in alone if encoder.is_cyclical(term[1]) and term[1] not in DAY_FIELDS
+    ]
+    days = ticks // per_day
+    dates = []
+    block = int(days[0]) // _DAY_BLOCK
+    if encoder.tables_are_fixed() and (days // _DAY_BLOCK == block).all():
+        dates = [term for term in alone if term[1] in DAY_FIELDS and term[1] in _KEPT_FIELDS]
+    calendar = _calendar.Calendar(ticks.view(f"datetime64[{unit}]"))
+    if times:
+        features = encoder.cyclical_side_by_side([term[1:] for term in times], calendar)
+        # Rounded to the output's dtype on assignment, as astype rounds below.
+        out[:, _targets(times)] = features
+    if dates:
+        table = _day_block_table(encoder, tuple(term[1:] for term in dates), block, out.dtype)
+        out[:, _targets(dates)] = table.take(days - block * _DAY_BLOCK, axis=0)
+    written = {start for start, _, _ in times + dates}
     for start, field, width in terms:
-        # In the output's dtype before adding, as the tables above are: the same
-        # roundings whichever way a row is computed.
-        features = encode(field, width, calendar).astype(out.dtype, copy=False)
+        if start in written and starts.count(start) == 1:
+            continue
+        # In the output's dtype before adding, as the tables are: the same roundings
+        # whichever way a row is computed.
+        features = encoder.features(field, width, calendar).astype(out.dtype, copy=False)
         if start in written:
             out[:, start : start + width] += features
         else:
             out[:, start : start + width] = features
             written.add(start)
+
+
+def _targets(terms):
+    """The output columns of ``(first column, field, width)`` terms, side by side."""
+    return np.concatenate([start + np.arange(width) for start, _, width in terms])
+
+
+# Dates served row by row read their features from tables of blocks of 4,096 days
+# (about 11 years), kept for the last few blocks and layouts: serving one event after
+# another computes no calendar of dates.
+_DAY_BLOCK = 4096
+_KEPT_FIELDS = set(DAY_FIELDS) - set(_holidays.FIELDS)
+_DAY_TABLES = {}
+_KEPT_DAY_TABLES = 32
+
+
+def _day_block_table(encoder, fields, block, dtype):
+    """The features of ``fields`` ((field, width) pairs) side by side, for every day of
+    ``block``, in ``dtype``; computed as the tables of ``write`` compute them."""
+    key = (encoder.method_name(), fields, block, np.dtype(dtype).str)
+    table = _DAY_TABLES.get(key)
+    if table is None:
+        first = block * _DAY_BLOCK
+        days = np.arange(first, first + _DAY_BLOCK).astype("datetime64[D]")
+        calendar = _calendar.Calendar(days.astype("M8[s]"))
+        table = np.hstack(
+            [encoder.features(field, width, calendar).astype(dtype) for field, width in fields]
+        )
+        table.flags.writeable = False
+        if len(_DAY_TABLES) >= _KEPT_DAY_TABLES:
+            _DAY_TABLES.pop(next(iter(_DAY_TABLES)))
+        _DAY_TABLES[key] = table
+    return table
 
 
 def _gather(columns, wall_clock, days_range, per_day, tick_step, out, n_threads):

@@ -141,7 +141,7 @@ def check_input(estimator, X, *, reset):
         # The names fit saw, in order, settle everything validate_data checks for a
         # pandas frame; comparing them costs microseconds, validate_data a millisecond,
         # which is most of a one-row transform.
-        if X.columns.tolist() == fitted.tolist():
+        if list(X.columns) == fitted.tolist():
             return X
     if not reset and fitted is not None:
         names = column_names(X)
@@ -268,9 +268,9 @@ def read_column(X, j, *, arrow_strings=False):
     """
     name = column_names(X)[j] if is_dataframe(X) else f"x{j}"
     if isinstance(X, ColumnView):
-        column = _read_pandas(X.frame.iloc[:, X.positions[j]], name)
+        column = _read_pandas(_pandas_column(X.frame, X.positions[j]), name)
     elif isinstance(X, pd.DataFrame):
-        column = _read_pandas(X.iloc[:, j], name)
+        column = _read_pandas(_pandas_column(X, j), name)
     elif is_dataframe(X):
         column = _read_polars(X.to_series(j), name)
     else:
@@ -290,6 +290,14 @@ def read_column(X, j, *, arrow_strings=False):
         values = column.values.to_numpy(zero_copy_only=False)
         values.flags.writeable = False
     return replace(column, values=values)
+
+
+def _pandas_column(frame, j):
+    """Column ``j`` of a pandas frame as a Series."""
+    # Selecting by label costs half of .iloc; a label that is not unique selects a
+    # frame, and then position decides.
+    series = frame[frame.columns[j]]
+    return series if isinstance(series, pd.Series) else frame.iloc[:, j]
 
 
 def check_kind(column, allowed, *, what):

@@ -322,14 +322,14 @@ class PartitionedMixin:
 
     def _transform_placed(self, X):
         """``_transform`` of the checked ``X``, with this copy's context, if any."""
-        check_is_fitted(self)
+        _check_fitted(self)
         X = _columns.check_input(self, X, reset=False)
         return self._transform(X, self.__context)
 
     def _transform_columns(self, X, positions):
         """``transform(X.iloc[:, positions])`` of a pandas ``X``, its columns read in
         place (see :class:`~sk_seqembed._columns.ColumnView`)."""
-        check_is_fitted(self)
+        _check_fitted(self)
         view = _columns.check_input(self, _columns.ColumnView(X, positions), reset=False)
         return self._transform(view, self.__context)
 
@@ -359,3 +359,11 @@ class PartitionedMixin:
     def _fit_transform_is_cross_fitted(self):
         """Whether ``fit_transform(X, y)`` differs from ``fit(X, y).transform(X)``."""
         return False
+
+
+def _check_fitted(estimator):
+    """sklearn's check_is_fitted, after a shortcut: every fit here sets
+    ``n_features_in_`` (check_is_fitted reads the tags and every attribute, a tenth of
+    a one-row transform)."""
+    if not hasattr(estimator, "n_features_in_"):
+        check_is_fitted(estimator)

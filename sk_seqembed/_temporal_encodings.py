@@ -12,6 +12,8 @@ encodes any field of a column: cycles by its method, ``year``, ``weekend`` and t
 holiday fields as plain values whatever the method.
 """
 
+from functools import lru_cache
+
 import numpy as np
 
 from . import _calendar, _holidays
@@ -44,6 +46,34 @@ def cyclical(phase, width):
     out[:, 0::2] = np.sin(angle)
     out[:, 1::2] = np.cos(angle)
     return out[:, :width]
+
+
+def cyclical_side_by_side(phases, widths):
+    """``cyclical(phase, width)`` of several fields, side by side in one array.
+
+    The same products and sines as one call per field, so the same values; for a few
+    rows (serving one event) one call per field costs more than the arithmetic.
+    """
+    harmonic, field, columns = _side_by_side_layout(tuple(widths))
+    angle = (2 * np.pi * np.stack(phases, axis=1))[:, field] * harmonic
+    out = np.empty((angle.shape[0], 2 * harmonic.size))
+    out[:, 0::2] = np.sin(angle)
+    out[:, 1::2] = np.cos(angle)
+    return out[:, columns]
+
+
+@lru_cache(maxsize=64)
+def _side_by_side_layout(widths):
+    """Each harmonic's number and field, and the columns of ``cyclical``'s outputs
+    within the interleaved sines and cosines of every harmonic."""
+    counts = [(width + 1) // 2 for width in widths]
+    harmonic = np.concatenate([np.arange(1, count + 1) for count in counts])
+    field = np.repeat(np.arange(len(widths)), counts)
+    firsts = np.cumsum([0] + counts[:-1])
+    columns = np.concatenate(
+        [2 * first + np.arange(width) for first, width in zip(firsts, widths, strict=True)]
+    )
+    return harmonic, field, columns
 
 
 def periodic_spline(phase, width):
@@ -207,6 +237,23 @@ class FieldEncoder:
 
     def names(self, field, width):
         return [field] if field in PLAIN_FIELDS else self.method.names(field, width)
+
+    def tables_are_fixed(self):
+        """Whether every field's features depend on the method alone (no tables drawn
+        in fit): what a kept table of dates may be shared by."""
+        return not self.tables
+
+    def method_name(self):
+        return type(self.method).__name__
+
+    def is_cyclical(self, field):
+        """Whether ``field``'s features are :func:`cyclical` of its phase."""
+        return field not in PLAIN_FIELDS and isinstance(self.method, _Cyclical)
+
+    def cyclical_side_by_side(self, fields, calendar):
+        """The features of several cyclical ``(field, width)`` pairs, side by side."""
+        phases = [calendar.phase(field) for field, _ in fields]
+        return cyclical_side_by_side(phases, [width for _, width in fields])
 
     def features(self, field, width, calendar):
         """Features of ``field`` for every entry of ``calendar``: shape (m, width)."""

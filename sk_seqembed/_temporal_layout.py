@@ -155,7 +155,7 @@ def _write_calendar(placed, out, rows):
     terms = [(start, field, width) for start, block in placed for field, width in block.terms]
     encoder = placed[0][1].encoder
     _calendar_tables.write(
-        terms, encoder.features, rows.instants, rows.zone, rows.missing, out, rows.n_threads
+        terms, encoder, rows.instants, rows.zone, rows.missing, out, rows.n_threads
     )
 
 
