@@ -11,7 +11,7 @@ encoded row by row instead; both ways round alike.
 
 import numpy as np
 
-from . import _blocks, _calendar, _holidays
+from . import _blocks, _calendar, _holidays, _kept
 from ._wall_clock import TICKS_PER_SECOND, HourlyOffsets
 
 # Fields whose features depend on the date only (cycles of a day or longer, and more).
@@ -153,27 +153,25 @@ def _targets(terms):
 # another computes no calendar of dates.
 _DAY_BLOCK = 4096
 _KEPT_FIELDS = set(DAY_FIELDS) - set(_holidays.FIELDS)
-_DAY_TABLES = {}
-_KEPT_DAY_TABLES = 32
+_DAY_TABLES = _kept.Kept(32)
 
 
 def _day_block_table(encoder, fields, block, dtype):
     """The features of ``fields`` ((field, width) pairs) side by side, for every day of
     ``block``, in ``dtype``; computed as the tables of ``write`` compute them."""
-    key = (encoder.method_name(), fields, block, np.dtype(dtype).str)
-    table = _DAY_TABLES.get(key)
-    if table is None:
+
+    def build():
         first = block * _DAY_BLOCK
         days = np.arange(first, first + _DAY_BLOCK).astype("datetime64[D]")
         calendar = _calendar.Calendar(days.astype("M8[s]"))
         table = np.hstack(
             [encoder.features(field, width, calendar).astype(dtype) for field, width in fields]
         )
+        # Shared by every later call: never written to.
         table.flags.writeable = False
-        if len(_DAY_TABLES) >= _KEPT_DAY_TABLES:
-            _DAY_TABLES.pop(next(iter(_DAY_TABLES)))
-        _DAY_TABLES[key] = table
-    return table
+        return table
+
+    return _DAY_TABLES.get((encoder.method_name(), fields, block, np.dtype(dtype).str), build)
 
 
 def _gather(columns, wall_clock, days_range, per_day, tick_step, out, n_threads):

@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import _blocks, _columns
+from . import _blocks, _columns, _kept, _tokens
 
 _KEY_KINDS = (
     _columns.INTEGER,
@@ -267,27 +267,28 @@ def rows_in_history(history_keys, keys):
         elif values.dtype != fitted.dtype:
             return None
         queries.append(values)
-    index, rows = _history_index(history_keys, names)
-    if len(names) == 1:
-        found = index.get_indexer(queries[0])
-    else:
-        found = index.get_indexer(pd.MultiIndex.from_arrays(queries))
+    find, rows = _history_index(history_keys, names)
+    found = find(queries)
     # -1 (not found) takes the appended -1.
     return np.append(rows, -1).take(np.where(found < 0, -1, found))
 
 
-# Lookups of the last few histories, by the identity of their keys: a transform after
-# fit reuses one, serving one event after another pays no rebuild.
-_HISTORY_INDEXES = {}
-_KEPT_HISTORY_INDEXES = 8
+# Lookups of the last few histories, by the identity of their keys (kept with them,
+# so the identity is not reused): serving one event after another pays no rebuild.
+_HISTORY_INDEXES = _kept.Kept(8)
 
 
 def _history_index(history_keys, names):
-    """An index of the history's present keys (no missing part, whole microseconds),
-    and the history row of each of its entries."""
-    kept = _HISTORY_INDEXES.get(id(history_keys))
-    if kept is not None and kept[0] is history_keys:
-        return kept[1], kept[2]
+    """A function finding keys among the history's present keys (no missing part,
+    whole microseconds), and the history row of each of its entries."""
+    kept = _HISTORY_INDEXES.get(
+        (id(history_keys), tuple(names)),
+        lambda: (history_keys, *_build_history_index(history_keys, names)),
+    )
+    return kept[1], kept[2]
+
+
+def _build_history_index(history_keys, names):
     plain = np.ones(len(history_keys[names[0]]), dtype=bool)
     for name in names:
         j = name[3:]
@@ -299,11 +300,29 @@ def _history_index(history_keys, names):
         else history_keys[name][rows]
         for name in names
     ]
-    index = pd.Index(arrays[0]) if len(arrays) == 1 else pd.MultiIndex.from_arrays(arrays)
-    if len(_HISTORY_INDEXES) >= _KEPT_HISTORY_INDEXES:
-        _HISTORY_INDEXES.pop(next(iter(_HISTORY_INDEXES)))
-    _HISTORY_INDEXES[id(history_keys)] = (history_keys, index, rows)
-    return index, rows
+    if len(arrays) == 1 and arrays[0].dtype == np.int64:
+        # Integer keys (the usual ids): the token lookup's dense table or hash index.
+        order = np.argsort(arrays[0], kind="stable")
+        lookup = _tokens.TokenLookup(arrays[0][order], _columns.INTEGER)
+        rows = rows[order]
+
+        def find(queries):
+            missing = np.zeros(queries[0].size, dtype=bool)
+            return lookup.codes(_tokens.TokenColumn("", _columns.INTEGER, queries[0], missing))
+
+    elif len(arrays) == 1:
+        index = pd.Index(arrays[0])
+
+        def find(queries):
+            return index.get_indexer(queries[0])
+
+    else:
+        index = pd.MultiIndex.from_arrays(arrays)
+
+        def find(queries):
+            return index.get_indexer(pd.MultiIndex.from_arrays(queries))
+
+    return find, rows
 
 
 def _by_first_appearance(codes):

@@ -487,7 +487,7 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
             previous = scan.previous_rows(
                 batch, self.last, sorted_vectors, ring, groups.state_count
             )
-            columns.append(previous.reshape(n_rows, -1))
+            columns.append(previous.reshape(n_rows, self.last * vectors.shape[1]))
         blocks = [batch.unsort(np.hstack(columns))]
         target_updates = None
         if self.prior_ is not None:
