@@ -25,11 +25,20 @@ def _threads_used(n_threads=None):
 
     class Recording(original):
         def map(self, function, *iterables):
+            calls = list(zip(*iterables, strict=True))
+            # Blocks wait for each other, so a fast block cannot free its thread for
+            # the next one: the threads seen are the threads the pool was given.
+            barrier = threading.Barrier(min(len(calls), self._max_workers), timeout=10)
+
             def recorded(*args):
                 seen.add(threading.get_ident())
+                try:
+                    barrier.wait()
+                except threading.BrokenBarrierError:
+                    pass
                 return function(*args)
 
-            return super().map(recorded, *iterables)
+            return super().map(recorded, *zip(*calls, strict=True))
 
     _blocks.ThreadPoolExecutor = Recording
     try:
