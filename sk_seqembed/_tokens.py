@@ -145,6 +145,7 @@ class TokenLookup:
     def __init__(self, vocabulary, kind):
         self.kind = kind
         self.vocabulary = vocabulary
+        self._composed = {}
         if kind == _columns.STRING:
             self._value_set = pa.array(vocabulary, type=pa.large_string())
             # Few tokens are found by bisection (Python's string order, the one fit
@@ -191,6 +192,35 @@ class TokenLookup:
             np.subtract(values, self._low, out=shifted, where=in_range)
             codes = self._dense.take(shifted)
         return codes
+
+    def mapped(self, tokens, mapping, absent):
+        """``mapping[code]`` of each token, ``absent`` for tokens not in the vocabulary.
+
+        ``mapping`` (int, one entry per vocabulary entry) is composed with the lookup
+        once and kept, so a transform pays one gather per row, not a gather and the
+        fix-ups of absent tokens.
+        """
+        key = (id(mapping), absent)
+        composed = self._composed.get(key)
+        if composed is None or composed[0] is not mapping:
+            extended = np.append(mapping, absent).astype(np.intp)
+            dense = None
+            if self.kind != _columns.STRING and self._dense is not None:
+                # The dense table with a sentinel on each side: ids clipped into
+                # [low - 1, high] land on them when outside the vocabulary's range.
+                dense = extended.take(np.concatenate([[-1], self._dense]))
+            composed = (mapping, extended, dense)
+            self._composed[key] = composed
+        _, extended, dense = composed
+        base = None if dense is None else self._low - 1
+        limits = np.iinfo(np.int64)
+        if base is None or base < limits.min or base + dense.size - 1 > limits.max:
+            return extended.take(self.codes(tokens))
+        if self.vocabulary.size and tokens.kind != self.kind:
+            self.codes(tokens)  # raises the kind error
+        positions = np.clip(tokens.values, base, base + dense.size - 1)
+        positions -= base
+        return dense.take(positions)
 
     def _bisect(self, values):
         """Codes of a few arrow strings by binary search in the sorted vocabulary."""

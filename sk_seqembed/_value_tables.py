@@ -117,25 +117,21 @@ class _Method:
         estimator = self.estimator
         table = estimator.column_tables_[column]
         n = estimator.n_token_rows_[table]
-        found = estimator.lookups_[table].codes(tokens)
+        # Absent tokens take the unknown policy's row.
+        unknown_row = n + (UNKNOWN if estimator.handle_unknown == "vector" else ZEROS)
+        lookup = estimator.lookups_[table]
+        rows = lookup.mapped(tokens, estimator.token_rows_[table], unknown_row)
         if check_unknown and estimator.handle_unknown == "error":
-            unknown = (found < 0) & ~tokens.missing
+            # No token of the vocabulary has that row (theirs are below n or INFREQUENT).
+            unknown = (rows == unknown_row) & ~tokens.missing
             if unknown.any():
                 raise ValueError(
                     f"Column {tokens.name!r} has {int(unknown.sum())} row(s) with tokens "
                     f"unseen during fit: {_tokens.preview_tokens(tokens, unknown)}. Use "
                     "handle_unknown='vector' or 'zeros' to embed them."
                 )
-        # The lookup's -1 (absent) takes the final entry: the unknown policy's row.
-        unknown_row = n + (UNKNOWN if estimator.handle_unknown == "vector" else ZEROS)
-        # O(rows), not O(vocabulary): a one-row transform must not copy a 2M-entry map.
-        token_rows = estimator.token_rows_[table]
-        if token_rows.size:
-            rows = token_rows.take(np.maximum(found, 0))
-            rows[found < 0] = unknown_row
-        else:
-            rows = np.full(found.size, unknown_row, dtype=np.intp)
-        rows += offset
+        if offset:
+            rows += offset
         if tokens.missing.any():
             special = MISSING if estimator.handle_missing == "vector" else ZEROS
             rows[tokens.missing] = offset + n + special
