@@ -50,7 +50,8 @@ class ColumnTransformer(compose.ColumnTransformer, auto_wrap_output_keys=None):
     def _serve(self, X):
         """The stacked outputs of the steps, each reading its columns of the pandas
         frame ``X`` in place; None where scikit-learn's own path must run."""
-        check_is_fitted(self)
+        if not hasattr(self, "transformers_"):
+            check_is_fitted(self)  # raises sklearn's NotFittedError
         if not isinstance(X, pd.DataFrame) or self.n_jobs not in (None, 1):
             return None
         if not hasattr(self, "feature_names_in_") or not _default_output(self):
@@ -71,7 +72,7 @@ class ColumnTransformer(compose.ColumnTransformer, auto_wrap_output_keys=None):
             if not selected:
                 continue
             if _reads_in_place(step):
-                output = step._transform_columns(X, selected)
+                output = step._transform_columns(X, selected, labels)
             else:
                 output = step.transform(X.iloc[:, selected])
             if not isinstance(output, np.ndarray) or output.ndim != 2:

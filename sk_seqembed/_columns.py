@@ -87,14 +87,17 @@ class ColumnView:
     without it, wherever a reader of this module takes a DataFrame.
     """
 
-    def __init__(self, frame, positions):
+    def __init__(self, frame, positions, labels=None):
         self.frame = frame
         self.positions = list(positions)
+        # The labels, when the caller has them: an Index of strings is slow to index.
+        labels = list(frame.columns) if labels is None else labels
+        self.labels = [labels[p] for p in self.positions]
         self.shape = (frame.shape[0], len(self.positions))
 
     @property
     def columns(self):
-        return self.frame.columns[self.positions]
+        return pd.Index(self.labels)
 
 
 def is_dataframe(X):
@@ -183,7 +186,7 @@ def as_table_selection(columns):
 def column_names(X):
     """Labels of the columns of ``X`` as strings; ``x0, x1, ...`` for arrays."""
     if isinstance(X, ColumnView):
-        return [str(X.frame.columns[p]) for p in X.positions]
+        return [str(label) for label in X.labels]
     if is_dataframe(X):
         return [str(name) for name in X.columns]
     return [f"x{j}" for j in range(X.shape[1])]
@@ -266,15 +269,19 @@ def read_column(X, j, *, arrow_strings=False):
     ValueError
         If an integer column holds values outside the int64 range.
     """
-    name = column_names(X)[j] if is_dataframe(X) else f"x{j}"
     if isinstance(X, ColumnView):
-        column = _read_pandas(_pandas_column(X.frame, X.positions[j]), name)
+        label = X.labels[j]
+        column = _read_pandas(_pandas_column(X.frame, X.positions[j], label), str(label))
     elif isinstance(X, pd.DataFrame):
-        column = _read_pandas(_pandas_column(X, j), name)
+        label = X.columns[j]
+        column = _read_pandas(_pandas_column(X, j, label), str(label))
     elif is_dataframe(X):
+        name = str(X.columns[j])
         column = _read_polars(X.to_series(j), name)
     else:
+        name = f"x{j}"
         column = _read_numpy(np.asarray(X)[:, j], name)
+    name = column.name
     if column.kind != STRING or isinstance(column.values, np.ndarray) != arrow_strings:
         return column
     if arrow_strings:
@@ -292,11 +299,11 @@ def read_column(X, j, *, arrow_strings=False):
     return replace(column, values=values)
 
 
-def _pandas_column(frame, j):
-    """Column ``j`` of a pandas frame as a Series."""
+def _pandas_column(frame, j, label):
+    """Column ``j`` of a pandas frame, whose label is ``label``, as a Series."""
     # Selecting by label costs half of .iloc; a label that is not unique selects a
     # frame, and then position decides.
-    series = frame[frame.columns[j]]
+    series = frame[label]
     return series if isinstance(series, pd.Series) else frame.iloc[:, j]
 
 

@@ -326,11 +326,13 @@ class PartitionedMixin:
         X = _columns.check_input(self, X, reset=False)
         return self._transform(X, self.__context)
 
-    def _transform_columns(self, X, positions):
-        """``transform(X.iloc[:, positions])`` of a pandas ``X``, its columns read in
-        place (see :class:`~sk_seqembed._columns.ColumnView`)."""
+    def _transform_columns(self, X, positions, labels=None):
+        """``transform(X.iloc[:, positions])`` of a pandas ``X`` (whose column labels
+        are ``labels``, if given), its columns read in place (see
+        :class:`~sk_seqembed._columns.ColumnView`)."""
         _check_fitted(self)
-        view = _columns.check_input(self, _columns.ColumnView(X, positions), reset=False)
+        view = _columns.ColumnView(X, positions, labels)
+        view = _columns.check_input(self, view, reset=False)
         return self._transform(view, self.__context)
 
     def _with_context(self, context):

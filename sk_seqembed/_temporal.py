@@ -630,9 +630,9 @@ class TemporalEmbedder(
         them in (None for naive), and the missing mask; naive/aware checked."""
         j = self.datetime_columns_[c]
         values, tz, missing = self._read(X, j)
-        name = _columns.column_names(X)[j] if _columns.is_dataframe(X) else f"x{j}"
         fitted = self.timezones_[c]
         if (tz is None) != (fitted is None) and not missing.all():
+            name = _columns.column_names(X)[j] if _columns.is_dataframe(X) else f"x{j}"
             seen, now = ("aware", "naive") if tz is None else ("naive", "aware")
             raise ValueError(
                 f"Column {name!r} was {seen} in fit and is {now} now; pass datetimes of "
