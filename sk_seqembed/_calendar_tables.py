@@ -9,6 +9,8 @@ thinly spread dates, and inputs with fewer rows than the tables would have entri
 encoded row by row instead; both ways round alike.
 """
 
+from functools import lru_cache
+
 import numpy as np
 
 from . import _blocks, _calendar, _holidays, _kept
@@ -76,15 +78,14 @@ def write(terms, encoder, values, zone, missing, out, n_threads=None):
     if last_day - first_day <= 4 * n_samples + 100_000:
         # Times of day in steps of a minute, else a second, as the first rows
         # suggest; the gather stops at the first row off the step.
-        head_step = _time_step(wall_clock(0, min(n_samples, _SUB_BLOCK)), per_second)
         # A table must be smaller than the rows it serves: a few rows (serving one
         # event) are cheaper to encode one by one than 1,440 minutes or 86,400 seconds.
         steps = [
-            step
-            for step in (60, 1)
-            if step <= (head_step or 0)
-            and (last_day - first_day + 1) + 86_400 // step <= n_samples
+            step for step in (60, 1) if last_day - first_day + 1 + 86_400 // step <= n_samples
         ]
+        if steps:
+            head_step = _time_step(wall_clock(0, min(n_samples, _SUB_BLOCK)), per_second)
+            steps = [step for step in steps if step <= (head_step or 0)]
         for step in steps:
             days = np.arange(first_day, last_day + 1).astype("datetime64[D]")
             day_calendar = _calendar.Calendar(days.astype("M8[s]"))
@@ -110,17 +111,14 @@ def _write_rows(terms, encoder, ticks, unit, out):
     dates from kept tables of blocks of days when the rows lie within one, every other
     field from the rows' own calendar."""
     per_day = TICKS_PER_SECOND[unit] * 86_400
-    starts = [start for start, _, _ in terms]
-    # A term another adds to (combine="sum") is written in order with the others.
-    alone = [term for term in terms if starts.count(term[0]) == 1]
-    times = [
-        term for term in alone if encoder.is_cyclical(term[1]) and term[1] not in DAY_FIELDS
-    ]
+    times, dates, rest = _row_plan(
+        tuple(terms), encoder.method_is_cyclical(), encoder.tables_are_fixed()
+    )
     days = ticks // per_day
-    dates = []
     block = int(days[0]) // _DAY_BLOCK
-    if encoder.tables_are_fixed() and (days // _DAY_BLOCK == block).all():
-        dates = [term for term in alone if term[1] in DAY_FIELDS and term[1] in _KEPT_FIELDS]
+    if dates and not (days // _DAY_BLOCK == block).all():
+        # Rows in two blocks of days: dates from the rows' own calendar.
+        dates, rest = (), tuple(term for term in terms if term in rest or term in dates)
     calendar = _calendar.Calendar(ticks.view(f"datetime64[{unit}]"))
     if times:
         features = encoder.cyclical_side_by_side([term[1:] for term in times], calendar)
@@ -129,10 +127,8 @@ def _write_rows(terms, encoder, ticks, unit, out):
     if dates:
         table = _day_block_table(encoder, tuple(term[1:] for term in dates), block, out.dtype)
         out[:, _targets(dates)] = table.take(days - block * _DAY_BLOCK, axis=0)
-    written = {start for start, _, _ in times + dates}
-    for start, field, width in terms:
-        if start in written and starts.count(start) == 1:
-            continue
+    written = set()
+    for start, field, width in rest:
         # In the output's dtype before adding, as the tables are: the same roundings
         # whichever way a row is computed.
         features = encoder.features(field, width, calendar).astype(out.dtype, copy=False)
@@ -143,9 +139,31 @@ def _write_rows(terms, encoder, ticks, unit, out):
             written.add(start)
 
 
+@lru_cache(maxsize=64)
+def _kept_targets(terms):
+    targets = np.concatenate([start + np.arange(width) for start, _, width in terms])
+    targets.flags.writeable = False
+    return targets
+
+
+@lru_cache(maxsize=64)
+def _row_plan(terms, cyclical, fixed_tables):
+    """``_write_rows``'s split of ``terms``: cyclical times of day, dates a kept table
+    may serve, and the rest (in order). A term another adds to (``combine="sum"``) is
+    in the rest, written in order with the others."""
+    starts = [start for start, _, _ in terms]
+    alone = [term for term in terms if starts.count(term[0]) == 1]
+    times = tuple(t for t in alone if cyclical and t[1] not in DAY_FIELDS)
+    dates = ()
+    if fixed_tables:
+        dates = tuple(t for t in alone if t[1] in DAY_FIELDS and t[1] in _KEPT_FIELDS)
+    rest = tuple(t for t in terms if t not in times and t not in dates)
+    return times, dates, rest
+
+
 def _targets(terms):
     """The output columns of ``(first column, field, width)`` terms, side by side."""
-    return np.concatenate([start + np.arange(width) for start, _, width in terms])
+    return _kept_targets(tuple(terms))
 
 
 # Dates served row by row read their features from tables of blocks of 4,096 days

@@ -12,6 +12,7 @@ DataFrames and 2-D array-likes. Nothing here writes to the caller's data.
 
 import sys
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from numbers import Integral
 
 import numpy as np
@@ -109,7 +110,7 @@ def is_dataframe(X):
     return polars is not None and isinstance(X, polars.DataFrame)
 
 
-def check_input(estimator, X, *, reset):
+def check_input(estimator, X, *, reset, view=False):
     """Validate ``X`` for ``estimator`` without converting DataFrames.
 
     Sets or checks ``n_features_in_`` and ``feature_names_in_`` through sklearn's
@@ -117,9 +118,13 @@ def check_input(estimator, X, *, reset):
     inputs go through ``check_array`` (2-D, no sparse, no complex, any dtype, missing
     values allowed). ``fit`` needs at least one row; ``transform`` accepts zero rows.
 
+    With ``view=True``, a pandas frame with the fitted column names comes back as a
+    :class:`ColumnView` of its labels (for estimators that read columns only through
+    this module).
+
     Returns
     -------
-    X : DataFrame or ndarray
+    X : DataFrame, ColumnView or ndarray
         The container to pass to :func:`read_column`.
     """
     min_samples = 1 if reset else 0
@@ -144,8 +149,9 @@ def check_input(estimator, X, *, reset):
         # The names fit saw, in order, settle everything validate_data checks for a
         # pandas frame; comparing them costs microseconds, validate_data a millisecond,
         # which is most of a one-row transform.
-        if list(X.columns) == fitted.tolist():
-            return X
+        labels = list(X.columns)
+        if labels == fitted.tolist():
+            return ColumnView(X, range(len(labels)), labels) if view else X
     if not reset and fitted is not None:
         names = column_names(X)
         if names != list(fitted) and sorted(names) == sorted(fitted):
@@ -376,7 +382,20 @@ def _frozen(values, missing, name, kind, dtype, **extra):
     values = np.asarray(values).view()
     # Views of the caller's buffers must never be written through.
     values.flags.writeable = False
-    return Column(name, kind, values, _frozen_mask(missing), str(dtype), **extra)
+    return Column(name, kind, values, _frozen_mask(missing), _dtype_name(dtype), **extra)
+
+
+def _dtype_name(dtype):
+    # str() of a numpy dtype takes microseconds, a tenth of a one-row read.
+    try:
+        return _kept_dtype_name(dtype)
+    except TypeError:  # an unhashable dtype
+        return str(dtype)
+
+
+@lru_cache(maxsize=256)
+def _kept_dtype_name(dtype):
+    return str(dtype)
 
 
 def _frozen_mask(missing):
@@ -409,7 +428,8 @@ def _read_pandas(series, name):
     ):
         # Numpy-backed numbers and datetimes are missing only where NaN or NaT: read
         # them as numpy does, without pandas' isna (a third of a one-row transform).
-        return _read_numpy(series.to_numpy(), name)
+        # (.values: to_numpy boxes datetimes on its way, several times slower.)
+        return _read_numpy(series.values if dtype.kind == "M" else series.to_numpy(), name)
     if isinstance(dtype, pd.DatetimeTZDtype):
         # Dropping the zone of the array (not of the Series) keeps the UTC instants
         # without a copy or the accessor's overhead.

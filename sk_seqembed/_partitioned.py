@@ -298,6 +298,8 @@ class PartitionedMixin:
 
     # The context a copy made by _with_context carries; None: the table is the input.
     __context = None
+    # Whether _transform reads X only through _columns (so a ColumnView will do).
+    _reads_views = False
 
     def _check_fit_input(self, X):
         """``X`` validated for fit (sets ``n_features_in_`` and ``feature_names_in_``)."""
@@ -323,7 +325,7 @@ class PartitionedMixin:
     def _transform_placed(self, X):
         """``_transform`` of the checked ``X``, with this copy's context, if any."""
         _check_fitted(self)
-        X = _columns.check_input(self, X, reset=False)
+        X = _columns.check_input(self, X, reset=False, view=self._reads_views)
         return self._transform(X, self.__context)
 
     def _transform_columns(self, X, positions, labels=None):

@@ -167,6 +167,8 @@ class PositionEmbedder(
     ['session_pos0', 'session_pos1', 'session_pos2', 'session_pos3']
     """
 
+    _reads_views = True
+
     _parameter_constraints = {
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
         "method": [StrOptions(set(_position_methods.METHODS))],

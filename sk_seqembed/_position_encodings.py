@@ -13,6 +13,8 @@ entry instead of a transcendental function. Descending positions are ascending r
 written into a reversed view.
 """
 
+from functools import lru_cache
+
 import numpy as np
 
 # Positions per block of the rotation; also the largest table computed directly.
@@ -114,8 +116,7 @@ def sinusoidal_at(positions, dim, base, out):
     rates = sinusoid_rates(dim, base)
     starts, q, r = _split(positions)
     sin_start, cos_start = _shifted_sin_cos(starts[:, None] * rates, dim)
-    offsets = np.arange(BLOCK)[:, None] * rates
-    cos_offset, sin_offset = np.cos(offsets), np.sin(offsets)
+    cos_offset, sin_offset = _sinusoid_offsets(dim, base)
     scratch = _scratch(out)
     for first in range(0, positions.size, BLOCK):
         rows = slice(first, first + BLOCK)
@@ -133,8 +134,28 @@ def decay_at(positions, dim, max_scale, out):
     rates = 1.0 / decay_scales(dim, max_scale)
     starts, q, r = _split(positions)
     start_decay = np.exp(-starts[:, None] * rates)
-    offset_decay = np.exp(-np.arange(BLOCK)[:, None] * rates)
+    offset_decay = _decay_offsets(dim, max_scale)
     for first in range(0, positions.size, BLOCK):
         rows = slice(first, first + BLOCK)
         np.multiply(start_decay[q[rows]], offset_decay[r[rows]], out=out[rows])
     return out
+
+
+# The offset rows of a block depend on the parameters only: kept, so serving one row
+# computes two rows' worth of trigonometry, not a block's.
+
+
+@lru_cache(maxsize=16)
+def _sinusoid_offsets(dim, base):
+    offsets = np.arange(BLOCK)[:, None] * sinusoid_rates(dim, base)
+    return _read_only(np.cos(offsets)), _read_only(np.sin(offsets))
+
+
+@lru_cache(maxsize=16)
+def _decay_offsets(dim, max_scale):
+    return _read_only(np.exp(-np.arange(BLOCK)[:, None] * (1.0 / decay_scales(dim, max_scale))))
+
+
+def _read_only(array):
+    array.flags.writeable = False
+    return array

@@ -69,8 +69,11 @@ class _Kernel(_Method):
             return
         position = self._oriented(position, length)
         last = int(position.max(initial=0))
-        if last + 1 > max(4 * _position_encodings.BLOCK, position.size // 4):
-            # A table of every position would outgrow the output: compute row by row.
+        if last + 1 > min(
+            position.size, max(4 * _position_encodings.BLOCK, position.size // 4)
+        ):
+            # A table of every position would outgrow the output (or the rows, for a
+            # few served ones): compute row by row.
             target = out if out.flags.c_contiguous else np.empty(out.shape, out.dtype)
             self._rows_at(position, target)
             if target is not out:

@@ -255,6 +255,8 @@ class TemporalEmbedder(
            [ 0.   ,  1.   ]])
     """
 
+    _reads_views = True
+
     _parameter_constraints = {
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
         "method": [StrOptions(set(encodings.METHODS))],

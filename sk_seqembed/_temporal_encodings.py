@@ -246,9 +246,9 @@ class FieldEncoder:
     def method_name(self):
         return type(self.method).__name__
 
-    def is_cyclical(self, field):
-        """Whether ``field``'s features are :func:`cyclical` of its phase."""
-        return field not in PLAIN_FIELDS and isinstance(self.method, _Cyclical)
+    def method_is_cyclical(self):
+        """Whether the cycles' features are :func:`cyclical` of their phase."""
+        return isinstance(self.method, _Cyclical)
 
     def cyclical_side_by_side(self, fields, calendar):
         """The features of several cyclical ``(field, width)`` pairs, side by side."""

@@ -228,6 +228,8 @@ class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEs
     ['cake', 'tea']
     """
 
+    _reads_views = True
+
     _parameter_constraints = {
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
         "method": [StrOptions(set(_value_methods.METHODS))],
