@@ -232,9 +232,13 @@ def group_keys(X, columns):
     keys = [_columns.read_column(X, j, arrow_strings=True) for j in columns]
     for key in keys:
         _columns.check_kind(key, _KEY_KINDS, what="group columns")
-    # The fast codes of group_codes, renumbered by first appearance; only the first
-    # row of each group is turned into comparable values.
-    codes, firsts = _by_first_appearance(_combine([_key_codes(key) for key in keys]))
+    if X.shape[0] == 1:
+        # One served event: one group (what the codes below would find, at a tenth).
+        codes = firsts = np.zeros(1, dtype=np.int64)
+    else:
+        # The fast codes of group_codes, renumbered by first appearance; only the first
+        # row of each group is turned into comparable values.
+        codes, firsts = _by_first_appearance(_combine([_key_codes(key) for key in keys]))
     frame = {}
     for j, key in zip(columns, keys, strict=True):
         first = _take(key, firsts)
@@ -341,8 +345,8 @@ def _by_first_appearance(codes):
 
 def positions_of_codes(codes, n_groups, n_threads=None):
     """Each row's position among the rows of its group code (codes in ``0..n_groups``)."""
-    if codes.size == 0:
-        return np.zeros(0, np.int64)
+    if codes.size <= 1:
+        return np.zeros(codes.size, np.int64)
     return _counted_positions(codes, n_groups, n_threads, with_length=False)[0]
 
 

@@ -39,11 +39,12 @@ class HourlyOffsets:
     _CHANGES = np.iinfo(np.int64).min
     BLOCK_HOURS = 2**14  # about 22 months
 
-    def __init__(self, table, first_hour, per_hour, unit, zone, all_offsets):
+    def __init__(self, table, first_hour, per_hour, unit, zone, bounds):
+        """``bounds``: the smallest and largest offset, and whether any hour of
+        ``table`` is marked as holding a change."""
         self.table, self.first_hour, self.per_hour = table, first_hour, per_hour
         self.unit, self.zone = unit, zone
-        self.smallest, self.largest = int(all_offsets.min()), int(all_offsets.max())
-        self.any_changes = bool((table == self._CHANGES).any())
+        self.smallest, self.largest, self.any_changes = bounds
 
     @classmethod
     def build(cls, first_tick, last_tick, unit, zone, n_samples):
@@ -64,8 +65,12 @@ class HourlyOffsets:
         except TypeError:  # a zone that cannot be a cache key: build without keeping
             blocks = [_offset_block.__wrapped__(zone, unit, b) for b in range(first, last + 1)]
         table = blocks[0][0] if len(blocks) == 1 else np.concatenate([b[0] for b in blocks])
-        at_starts = np.concatenate([b[1] for b in blocks])
-        return cls(table, first * cls.BLOCK_HOURS, per_hour, unit, zone, at_starts)
+        bounds = (
+            min(block[1] for block in blocks),
+            max(block[2] for block in blocks),
+            any(block[3] for block in blocks),
+        )
+        return cls(table, first * cls.BLOCK_HOURS, per_hour, unit, zone, bounds)
 
     def local(self, ticks):
         """Wall-clock ticks of the UTC ``ticks``."""
@@ -79,7 +84,8 @@ class HourlyOffsets:
 
 @lru_cache(maxsize=64)
 def _offset_block(zone, unit, block):
-    """(offset per hour, changes marked; offsets at the hours' starts) of one block."""
+    """One block's offset per hour (hours holding a change marked), its smallest and
+    largest offset, and whether any hour is marked."""
     per_hour = TICKS_PER_SECOND[unit] * 3600
     first = block * HourlyOffsets.BLOCK_HOURS
     starts = np.arange(first, first + HourlyOffsets.BLOCK_HOURS + 1, dtype=np.int64) * per_hour
@@ -92,8 +98,8 @@ def _offset_block(zone, unit, block):
     table[candidates[changes]] = HourlyOffsets._CHANGES
     # Kept blocks are shared: no caller may write to them.
     table.flags.writeable = False
-    at_starts.flags.writeable = False
-    return table, at_starts
+    smallest, largest = int(at_starts.min()), int(at_starts.max())
+    return table, smallest, largest, bool(changes.any())
 
 
 def offsets(ticks, unit, zone):
