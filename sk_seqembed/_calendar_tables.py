@@ -45,7 +45,8 @@ def write(terms, encoder, values, zone, missing, out, n_threads=None):
     begin = min(start for start, _, _ in terms)
     stop = max(start + width for start, _, width in terms)
     n_samples = values.size
-    if n_samples == 0 or missing.all():
+    n_missing = int(np.count_nonzero(missing))
+    if n_missing == n_samples:
         out[:, begin:stop] = 0.0
         return
     unit = np.datetime_data(values.dtype)[0]
@@ -54,10 +55,13 @@ def write(terms, encoder, values, zone, missing, out, n_threads=None):
     per_second = TICKS_PER_SECOND[unit]
     per_day = per_second * 86_400
     ticks = values.view(np.int64)
-    if missing.any():
+    if n_missing:
         # A present instant stands in for missing ones: it keeps the tables small.
         ticks = np.where(missing, ticks[np.argmin(missing)], ticks)
-    first_tick, last_tick = int(ticks.min()), int(ticks.max())
+    if n_samples == 1:
+        first_tick = last_tick = int(ticks[0])
+    else:
+        first_tick, last_tick = int(ticks.min()), int(ticks.max())
     offsets = None
     if zone is not None:
         offsets = HourlyOffsets.build(first_tick, last_tick, unit, zone, n_samples)

@@ -579,7 +579,7 @@ class TemporalEmbedder(
     def _read(self, X, j):
         """(datetime64 values: UTC instants if aware, zone or None, missing mask)."""
         column = _columns.read_column(X, j)
-        if column.missing.any() and self.handle_missing == "error":
+        if self.handle_missing == "error" and column.missing.any():
             raise ValueError(
                 f"Input X contains NaN (NaT) in column {column.name!r}: "
                 f"{int(column.missing.sum())} row(s), and handle_missing='error'."
