@@ -21,10 +21,15 @@ def make_sequence_embedder(
 ):
     """Value, position and temporal embedders of an event table, side by side.
 
-    Returns a plain :class:`~sklearn.compose.ColumnTransformer` whose steps are
-    named ``value``, ``position`` and ``temporal`` (those whose columns are given),
-    so a grid search reaches each embedder's parameters by name, for example
-    ``columntransformer__value__embedding_dim`` inside ``make_pipeline``.
+    Returns a :class:`~sklearn.compose.ColumnTransformer` whose steps are named
+    ``value``, ``position`` and ``temporal`` (those whose columns are given), so a
+    grid search reaches each embedder's parameters by name, for example
+    ``columntransformer__value__embedding_dim`` inside ``make_pipeline``. It is
+    scikit-learn's class with one change: ``transform`` of a pandas frame lets each of
+    our embedders read its columns in place instead of going through joblib and a new
+    sub-frame per step, which is most of the time of serving one event. The output is
+    scikit-learn's, and any other case (``n_jobs``, ``"passthrough"``, pandas or
+    polars output, sparse steps, metadata routing) runs scikit-learn's own transform.
 
     Parameters
     ----------
