@@ -6,8 +6,8 @@ once.
 """
 
 import os
+import sys
 from concurrent.futures import ThreadPoolExecutor
-from functools import cache
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
@@ -38,11 +38,18 @@ def available_cores():
     return max(1, min(limits))
 
 
-@cache
 def _thread_pools():
     # Finding the loaded BLAS and OpenMP libraries scans the process's shared objects
-    # (milliseconds); their current limits are then read from the kept controller.
-    return ThreadpoolController()
+    # (milliseconds); their current limits are then read from the kept controller,
+    # found again once more modules are imported (they may bring libraries).
+    n_modules = len(sys.modules)
+    if _KEPT_POOLS.get("modules") != n_modules:
+        _KEPT_POOLS["controller"] = ThreadpoolController()
+        _KEPT_POOLS["modules"] = n_modules
+    return _KEPT_POOLS["controller"]
+
+
+_KEPT_POOLS = {}
 
 
 def run_in_blocks(n_rows, work, n_threads=None, *, align=1):

@@ -56,12 +56,14 @@ class ColumnTransformer(compose.ColumnTransformer, auto_wrap_output_keys=None):
             return None
         if not hasattr(self, "feature_names_in_") or not _default_output(self):
             return None
-        labels = X.columns.tolist()
+        labels = list(X.columns)
         position = {label: p for p, label in enumerate(labels)}
-        if len(position) != len(labels):
+        # Repeated or non-string labels: scikit-learn's path decides (or refuses).
+        if len(position) != len(labels) or not all(isinstance(label, str) for label in labels):
             return None
+        weights = self.transformer_weights or {}
         outputs = []
-        for _, step, columns in self.transformers_:
+        for name, step, columns in self.transformers_:
             if isinstance(step, str):
                 if step != "drop":
                     return None
@@ -77,6 +79,9 @@ class ColumnTransformer(compose.ColumnTransformer, auto_wrap_output_keys=None):
                 output = step.transform(X.iloc[:, selected])
             if not isinstance(output, np.ndarray) or output.ndim != 2:
                 return None
+            if weights.get(name) is not None:
+                # As scikit-learn weighs a step's output (_transform_one).
+                output = output * weights[name]
             outputs.append(output)
         if not outputs:
             return np.zeros((X.shape[0], 0))

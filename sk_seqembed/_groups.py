@@ -5,6 +5,7 @@ into one group per distinct combination. A missing key value is a key value of i
 so rows with a missing key form one group.
 """
 
+import weakref
 from dataclasses import replace
 
 import numpy as np
@@ -271,25 +272,44 @@ def rows_in_history(history_keys, keys):
         elif values.dtype != fitted.dtype:
             return None
         queries.append(values)
-    find, rows = _history_index(history_keys, names)
+    index = _history_index(history_keys, names)
+    if index is None:
+        return None
+    find, rows = index
     found = find(queries)
     # -1 (not found) takes the appended -1.
     return np.append(rows, -1).take(np.where(found < 0, -1, found))
 
 
-# Lookups of the last few histories, by the identity of their keys (kept with them,
-# so the identity is not reused): serving one event after another pays no rebuild.
+# Lookups of the last few histories, by the identity of the arrays they index: serving
+# one event after another pays no rebuild. Entries hold weak references only, and go
+# when the history's arrays do (a refitted model does not keep the old one alive).
 _HISTORY_INDEXES = _kept.Kept(8)
 
 
 def _history_index(history_keys, names):
     """A function finding keys among the history's present keys (no missing part,
-    whole microseconds), and the history row of each of its entries."""
-    kept = _HISTORY_INDEXES.get(
-        (id(history_keys), tuple(names)),
-        lambda: (history_keys, *_build_history_index(history_keys, names)),
-    )
-    return kept[1], kept[2]
+    whole microseconds), and the history row of each of its entries; None for a
+    history whose present keys are not distinct (strings that differ only by trailing
+    NULs, which fixed-width storage drops)."""
+    arrays = [
+        history_keys[kind + name[3:]] for name in names for kind in ("key", "missing", "sub")
+    ]
+    key = tuple(id(array) for array in arrays)
+
+    def build():
+        found = _build_history_index(history_keys, names)
+        weakref.finalize(arrays[0], _HISTORY_INDEXES.discard, key)
+        return [weakref.ref(array) for array in arrays], found
+
+    references, found = _HISTORY_INDEXES.get(key, build)
+    if any(
+        reference() is not array for reference, array in zip(references, arrays, strict=True)
+    ):
+        # Arrays of a freed history whose identities were reused: build anew.
+        _HISTORY_INDEXES.discard(key)
+        references, found = _HISTORY_INDEXES.get(key, build)
+    return found
 
 
 def _build_history_index(history_keys, names):
@@ -307,7 +327,10 @@ def _build_history_index(history_keys, names):
     if len(arrays) == 1 and arrays[0].dtype == np.int64:
         # Integer keys (the usual ids): the token lookup's dense table or hash index.
         order = np.argsort(arrays[0], kind="stable")
-        lookup = _tokens.TokenLookup(arrays[0][order], _columns.INTEGER)
+        ordered = arrays[0][order]
+        if np.any(ordered[1:] == ordered[:-1]):
+            return None
+        lookup = _tokens.TokenLookup(ordered, _columns.INTEGER)
         rows = rows[order]
 
         def find(queries):
@@ -326,6 +349,9 @@ def _build_history_index(history_keys, names):
         def find(queries):
             return index.get_indexer(pd.MultiIndex.from_arrays(queries))
 
+    if len(arrays) > 1 or arrays[0].dtype != np.int64:
+        if not index.is_unique:
+            return None
     return find, rows
 
 

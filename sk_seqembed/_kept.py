@@ -29,3 +29,8 @@ class Kept:
                 self._values.pop(next(iter(self._values)))
             self._values[key] = value
         return value
+
+    def discard(self, key):
+        """Forget the value of ``key``, if kept."""
+        with self._lock:
+            self._values.pop(key, None)

@@ -257,3 +257,64 @@ def test_concurrent_serving_threads_agree():
     for thread in threads:
         thread.join()
     assert failures == []
+
+
+def test_recipe_weighs_steps_as_sklearn_does():
+    X = _events(600)
+    embedder = make_sequence_embedder(value=["item"], position=["g"], temporal=["t"])
+    embedder.set_params(transformer_weights={"value": 10.0, "temporal": 0.5}).fit(X.iloc[:500])
+    for rows in (X.iloc[500:], X.iloc[[550]]):
+        assert_array_equal(embedder.transform(rows), _sklearn_transform(embedder, rows))
+
+
+def test_recipe_leaves_non_string_labels_to_sklearn(recipe):
+    embedder, X = recipe
+    rows = X.iloc[[2100]].assign(**{"7": 1.0}).rename(columns={"7": 7})
+    with pytest.raises(TypeError):
+        _sklearn_transform(embedder, rows)
+    with pytest.raises(TypeError):
+        embedder.transform(rows)
+
+
+# --- continuing groups: the kept history index against merging the tables -------------------
+
+KEY_CASES = {
+    "int": lambda rng, n: {"k": rng.integers(-5, 40, n)},
+    "float": lambda rng, n: {"k": rng.choice([0.5, -0.0, 0.0, 2.0, np.nan], n)},
+    "str": lambda rng, n: {"k": rng.choice(["a", "b", "é", "", None], n)},
+    "nul-suffixed str": lambda rng, n: {"k": rng.choice(["a", "a\x00", "b"], n)},
+    "datetime": lambda rng, n: {
+        "k": pd.Timestamp("2024-01-01")
+        + pd.to_timedelta(rng.integers(0, 5, n) * 1500, unit="ns")
+    },
+    "two columns": lambda rng, n: {"k": rng.integers(0, 4, n), "k2": rng.choice(["x", "y"], n)},
+}
+
+
+@pytest.mark.parametrize("case", list(KEY_CASES))
+def test_kept_history_index_continues_groups_as_merging_does(case, monkeypatch):
+    from sk_seqembed import _groups
+
+    rng = np.random.default_rng(11)
+    X = pd.DataFrame(KEY_CASES[case](rng, 300))
+    embedder = PositionEmbedder(4).fit(X.iloc[:200])
+    served = [embedder.transform(X.iloc[[i]]) for i in range(200, 230)]
+    batch = embedder.transform(X.iloc[200:])
+    # The reference: the history and the input merged as tables (no kept index).
+    monkeypatch.setattr(_groups, "rows_in_history", lambda history_keys, keys: None)
+    assert_array_equal(batch, embedder.transform(X.iloc[200:]))
+    for i, row in zip(range(200, 230), served, strict=True):
+        assert_array_equal(row, embedder.transform(X.iloc[[i]]))
+
+
+def test_kept_history_index_does_not_keep_a_dropped_model_alive():
+    import gc
+    import weakref
+
+    X = pd.DataFrame({"k": np.arange(5000) % 700})
+    embedder = PositionEmbedder(4).fit(X)
+    embedder.transform(X.iloc[[3]])
+    keys = weakref.ref(embedder.history_[0]["key0"])
+    del embedder
+    gc.collect()
+    assert keys() is None
