@@ -16,10 +16,6 @@ import sklearn
 from sklearn import compose
 from sklearn.utils.validation import check_is_fitted
 
-from ._position import PositionEmbedder
-from ._temporal import TemporalEmbedder
-from ._value import ValueEmbedder
-
 
 class ColumnTransformer(compose.ColumnTransformer, auto_wrap_output_keys=None):
     """scikit-learn's ColumnTransformer; see :func:`sk_seqembed.make_sequence_embedder`.
@@ -122,6 +118,6 @@ def _positions(columns, position, fitted_names):
 
 
 def _reads_in_place(step):
-    # Exactly these classes: their transform is _transform_placed, which a view feeds
-    # the same way (a subclass may override transform).
-    return type(step) in (ValueEmbedder, PositionEmbedder, TemporalEmbedder)
+    # Estimators whose own class declares that its transform reads X only through
+    # _columns (a subclass may override transform: it is served as any other step).
+    return "_reads_views" in vars(type(step)) and step._reads_views

@@ -96,10 +96,6 @@ class ColumnView:
         self.labels = [labels[p] for p in self.positions]
         self.shape = (frame.shape[0], len(self.positions))
 
-    @property
-    def columns(self):
-        return pd.Index(self.labels)
-
 
 def is_dataframe(X):
     """Whether ``X`` is a pandas or polars DataFrame (polars need not be installed), or
