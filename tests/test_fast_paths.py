@@ -318,3 +318,13 @@ def test_kept_history_index_does_not_keep_a_dropped_model_alive():
     del embedder
     gc.collect()
     assert keys() is None
+
+
+def test_serving_leaves_the_callers_frame_unchanged(recipe):
+    embedder, X = recipe
+    rows = X.iloc[[2100, 2200]].copy()
+    rows["ta"] = rows["t"].dt.tz_localize("Europe/Paris")
+    before = rows.copy()
+    embedder.transform(rows)
+    TemporalEmbedder().fit(rows[["ta"]]).transform(rows[["ta"]])
+    pd.testing.assert_frame_equal(rows, before)
