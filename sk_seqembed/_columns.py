@@ -7,7 +7,9 @@ are. Reading is lossless: nullable integers go through their mask (never through
 datetimes keep their unit, and aware datetimes are stored as UTC instants next to their zone.
 
 Supported containers are pandas DataFrames (numpy, nullable and pyarrow dtypes), polars
-DataFrames and 2-D array-likes. Nothing here writes to the caller's data.
+DataFrames, pyarrow Tables and RecordBatches (read as pandas frames of arrow dtypes),
+narwhals frames (read as their native frame) and 2-D array-likes; lazy frames and dicts
+are refused by name (:func:`native_frame`). Nothing here writes to the caller's data.
 """
 
 import sys
@@ -15,6 +17,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from numbers import Integral
 
+import narwhals as nw
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -106,6 +109,46 @@ def is_dataframe(X):
     return polars is not None and isinstance(X, polars.DataFrame)
 
 
+def native_frame(X):
+    """``X`` as a container the readers take, or an error naming it and the fix.
+
+    A narwhals frame is unwrapped to its native frame. A pyarrow Table or RecordBatch
+    becomes a pandas frame of arrow dtypes, without a copy: zones, nulls and dtypes stay
+    as arrow has them (``np.asarray`` would read aware times as UTC wall clock and
+    nullable ints as floats). A lazy frame (polars, or a lazy narwhals frame) and a dict
+    are refused by name; anything else is returned as it is.
+    """
+    if isinstance(X, pd.DataFrame | ColumnView | np.ndarray):
+        return X
+    if isinstance(X, nw.DataFrame | nw.LazyFrame):
+        native = nw.to_native(X)
+        if isinstance(X, nw.LazyFrame) and not _is_dask(native):
+            raise TypeError(
+                f"X is a lazy narwhals frame (of {type(native).__module__}."
+                f"{type(native).__name__}); collect it first, e.g. X.collect(), and pass "
+                "the DataFrame."
+            )
+        X = native
+    polars = sys.modules.get("polars")
+    if polars is not None and isinstance(X, polars.LazyFrame):
+        raise TypeError(
+            "X is a polars LazyFrame, which holds a query, not rows; collect it first, "
+            "e.g. X.collect(), and pass the DataFrame."
+        )
+    if isinstance(X, pa.Table | pa.RecordBatch):
+        return X.to_pandas(types_mapper=pd.ArrowDtype)
+    if isinstance(X, dict):
+        raise TypeError(
+            "X is a dict; pass a DataFrame of its columns instead, e.g. "
+            "pandas.DataFrame(X) or polars.DataFrame(X)."
+        )
+    return X
+
+
+def _is_dask(X):
+    return type(X).__module__.split(".")[0] == "dask"
+
+
 def check_input(estimator, X, *, reset, view=False):
     """Validate ``X`` for ``estimator`` without converting DataFrames.
 
@@ -123,6 +166,7 @@ def check_input(estimator, X, *, reset, view=False):
     X : DataFrame, ColumnView or ndarray
         The container to pass to :func:`read_column`.
     """
+    X = native_frame(X)
     min_samples = 1 if reset else 0
     if not is_dataframe(X):
         return validate_data(
