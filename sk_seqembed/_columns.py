@@ -463,9 +463,7 @@ def _is_arrow_string(arrow_type):
 
 def _read_pandas(series, name):
     dtype = series.dtype
-    if isinstance(dtype, np.dtype) and (
-        dtype.kind in "biuM" or (dtype.kind == "f" and dtype.itemsize <= 8)
-    ):
+    if isinstance(dtype, np.dtype) and dtype.kind in "biufM":
         # Numpy-backed numbers and datetimes are missing only where NaN or NaT: read
         # them as numpy does, without pandas' isna (a third of a one-row transform).
         # (.values: to_numpy boxes datetimes on its way, several times slower.)
@@ -627,16 +625,47 @@ def _read_numpy(values, name):
     if dtype.kind == "f" and dtype.itemsize <= 8:
         values = values.astype(np.float64, copy=False)
         return _frozen(values, np.isnan(values), name, FLOAT, dtype)
+    if dtype.kind == "f":
+        raise TypeError(
+            f"Column {name!r} holds {dtype} values, wider than the float64 every "
+            "estimator computes in (reading them would round them silently); cast the "
+            f"column first, e.g. X[{name!r}].astype('float64'), or to int64 for ids."
+        )
     if dtype.kind == "M":
         if np.datetime_data(dtype)[0] not in ("s", "ms", "us", "ns"):
-            # Days, months, years convert to seconds exactly.
-            values = values.astype("datetime64[s]")
+            values = _within_supported_units(values, name)
         return _frozen(values, np.isnat(values), name, DATETIME, dtype)
     if dtype.kind in "US":
         return _read_objects(values.astype(object), name, dtype)
     if dtype.kind == "O":
         return _read_objects(values, name, dtype)
     return _unsupported(name, dtype, np.zeros(values.size, bool))
+
+
+def _within_supported_units(values, name):
+    """numpy datetimes of a unit pandas lacks, in seconds (coarser units: days, months,
+    years) or nanoseconds (finer ones); a value the conversion cannot hold exactly is
+    refused by name, as numpy would wrap or floor it silently."""
+    unit = np.datetime_data(values.dtype)[0]
+    finer = unit in ("ps", "fs", "as")
+    target = "datetime64[ns]" if finer else "datetime64[s]"
+    with np.errstate(over="ignore"):
+        converted = values.astype(target)
+    lost = (converted.astype(values.dtype) != values) & ~np.isnat(values)
+    if lost.any():
+        example = values[lost][0]
+        if finer:
+            raise ValueError(
+                f"Column {name!r} holds times finer than a nanosecond (e.g. {example}); "
+                "calendars and recency work to the nanosecond: round the column first, "
+                f"e.g. X[{name!r}].astype('datetime64[ns]')."
+            )
+        raise ValueError(
+            f"Column {name!r} holds {example}, beyond the range of datetime64[s] (about "
+            "292 billion years around 1970) in which times are read; drop or clip such "
+            "dates first."
+        )
+    return converted
 
 
 def _read_objects(values, name, dtype):

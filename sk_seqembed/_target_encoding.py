@@ -68,6 +68,29 @@ def standardizer(low, high):
     return low, (scale if scale > 0 else 1.0)
 
 
+# Half the largest float: a scale below it means the target's range is itself a float.
+_HALF_MAX = np.finfo(np.float64).max / 2
+
+
+def to_standard(y, standardize):
+    """``(y - center) / scale`` for ``standardize = (center, scale)``."""
+    center, scale = standardize
+    if scale <= _HALF_MAX:
+        return (y - center) / scale
+    # A range wider than the largest float (targets near +-1.8e308): in quarters,
+    # where no difference overflows.
+    return (y / 4 - center / 4) / (scale / 4)
+
+
+def from_standard(z, standardize):
+    """``center + scale * z``, the inverse of :func:`to_standard`, for ``z`` in [0, 2]."""
+    center, scale = standardize
+    if scale <= _HALF_MAX:
+        return center + scale * z
+    # In halves: the result lies in the target's range, each term within it too.
+    return 2 * (center / 2 + (scale / 2) * z)
+
+
 def token_counts(codes, y, thresholds, n_rows, standardize=(0.0, 1.0)):
     """Per token row: its number of rows, sum of the standardized ``y`` (``(y -
     center) / scale``), and how many rows have ``y <= t_j`` for each threshold; and
@@ -78,8 +101,7 @@ def token_counts(codes, y, thresholds, n_rows, standardize=(0.0, 1.0)):
     keep = codes >= 0
     codes, y = codes[keep], y[keep]
     totals = np.bincount(codes, minlength=n_rows)
-    center, scale = standardize
-    z = (y - center) / scale
+    z = to_standard(y, standardize)
     sums = np.bincount(codes, weights=z, minlength=n_rows)
     n_bins = thresholds.size + 1
     # y <= t_j exactly when y's bin (first threshold it does not exceed) is <= j.
@@ -134,13 +156,13 @@ def target_vectors(counts, prior, dim, smooth):
     without rows get the prior vector."""
     totals, sums, below, sum_squares = counts
     totals = totals.astype(np.float64)
-    center, scale = standardizer(prior["low"], prior["high"])
+    standardize = standardizer(prior["low"], prior["high"])
     if smooth == "auto":
         strength = _mean_strength(totals, sums, sum_squares, prior["mean"])
     else:
         strength = float(smooth)
     means = _shrink(sums, totals, prior["mean"], strength)
-    columns = [(center + scale * means)[:, None]]
+    columns = [from_standard(means, standardize)[:, None]]
     if below.shape[1]:
         fraction_strength = (
             _fraction_strength(totals, below, prior["fractions"])
@@ -155,8 +177,10 @@ def target_vectors(counts, prior, dim, smooth):
         fill = [np.log(scaled / (1 - scaled))]
         base = max(strength, 1.0)
         fill += [
-            center
-            + scale * _shrink(sums, totals, prior["mean"], min(base * 4.0**k, PRIOR_ONLY))
+            from_standard(
+                _shrink(sums, totals, prior["mean"], min(base * 4.0**k, PRIOR_ONLY)),
+                standardize,
+            )
             for k in range(1, n_fill)
         ]
         columns.append(np.column_stack(fill))

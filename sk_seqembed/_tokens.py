@@ -6,6 +6,7 @@ group keys). Three token kinds exist: ``integer`` (int64, including integral flo
 string ``"1"`` is never the integer ``1``.
 """
 
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -270,6 +271,33 @@ def preview_tokens(tokens, rows, limit=5):
         if tokens.kind == _columns.BOOLEAN:
             distinct = [bool(value) for value in distinct]
     return _preview(distinct, limit)
+
+
+def lookalike_hint(tokens, rows, lookup, limit=5):
+    """A sentence for an unseen-token error when an unseen string differs from a fitted
+    one only in Unicode normalisation ("café" composed or decomposed), else "".
+
+    Tokens are compared as written, never normalised: two spellings stay two tokens.
+    """
+    if tokens.kind != _columns.STRING:
+        return ""
+    picked = pc.take(tokens.values, pa.array(np.flatnonzero(rows)[:1000]))
+    for token in sorted(set(picked.to_pylist()))[:limit]:
+        for form in ("NFC", "NFD", "NFKC", "NFKD"):
+            spelled = unicodedata.normalize(form, token)
+            if spelled == token:
+                continue
+            found = lookup.codes(
+                TokenColumn("", _columns.STRING, pa.array([spelled]), np.zeros(1, bool))
+            )
+            if found[0] >= 0:
+                return (
+                    f" {token!r} differs from the fitted token {spelled!r} only in Unicode "
+                    f"normalisation (the fitted one is its {form} form); tokens are compared "
+                    "as written, so normalise the column in fit and transform alike, e.g. "
+                    f"X[{tokens.name!r}].str.normalize({form!r})."
+                )
+    return ""
 
 
 @dataclass(frozen=True)

@@ -276,8 +276,7 @@ class _Target(_LearnedVocabulary):
         codes = self._token_codes(token_columns)
         standardize = _target_encoding.standardizer(low, high)
         counts = self._token_counts(codes, y, candidates, np.arange(y.size), standardize)
-        center, scale = standardize
-        return float(((y - center) / scale).sum()), between, below, counts
+        return float(_target_encoding.to_standard(y, standardize).sum()), between, below, counts
 
     def _class_counts_chunk(self, classes, X, y):
         """One chunk's rows per class, and per table the token counts per class."""
@@ -356,7 +355,7 @@ class _Target(_LearnedVocabulary):
         low, high = estimator.target_range_
         standardize = _target_encoding.standardizer(low, high)
         prior = {
-            "mean": ((fold_y - standardize[0]) / standardize[1]).mean(),
+            "mean": _target_encoding.to_standard(fold_y, standardize).mean(),
             "fractions": (fold_y[:, None] <= thresholds[None, :]).mean(axis=0),
             "low": low,
             "high": high,

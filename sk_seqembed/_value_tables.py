@@ -129,6 +129,7 @@ class _Method:
                     f"Column {tokens.name!r} has {int(unknown.sum())} row(s) with tokens "
                     f"unseen during fit: {_tokens.preview_tokens(tokens, unknown)}. Use "
                     "handle_unknown='vector' or 'zeros' to embed them."
+                    + _tokens.lookalike_hint(tokens, unknown, lookup)
                 )
         if offset:
             rows += offset

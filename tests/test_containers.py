@@ -149,3 +149,70 @@ def test_lazy_frames_and_dicts_are_refused_by_name(frame, make, message, estimat
     fitted = estimator().fit(X)
     with pytest.raises(TypeError, match=message):
         fitted.transform(make(X))
+
+
+# --- the edges of widths, units and ranges (issue 18) ----------------------------------------
+
+
+def test_targets_near_the_largest_float_keep_every_token_apart():
+    # Each token's target is one value, so its mean is that value exactly.
+    ids = np.arange(400) % 10
+    y = (ids - 4.5) * 3.9e307  # a range of 3.5e308: wider than the largest float
+    out = ValueEmbedder(4, method="target", smooth=0).fit(pd.DataFrame({"id": ids}), y)
+    features = out.transform(pd.DataFrame({"id": np.arange(10)}))
+    assert np.isfinite(features).all()
+    # Means are sums of the standardized target: exact to rounding of the range.
+    expected = (np.arange(10) - 4.5) * 3.9e307
+    np.testing.assert_allclose(
+        features[:, 0], expected, rtol=0, atol=3.5e294
+    )  # 1e-14 of the range
+    assert len({tuple(row) for row in features}) == 10
+
+
+@pytest.mark.parametrize("container", ["numpy", "pandas"])
+def test_floats_wider_than_float64_are_refused_by_name(container):
+    values = np.array([1, 2, 2**60 + 1], dtype=np.longdouble)
+    if values.dtype.itemsize <= 8:
+        pytest.skip("long double is float64 on this platform")
+    X = values[:, None] if container == "numpy" else pd.DataFrame({"a": values})
+    name = "x0" if container == "numpy" else "a"
+    with pytest.raises(TypeError, match=rf"Column '{name}' holds float\d+ values, wider than"):
+        ValueEmbedder(2).fit(X)
+
+
+@pytest.mark.parametrize("unit", ["ps", "fs", "as"])
+def test_times_finer_than_a_nanosecond_are_read_exactly_or_refused(unit):
+    whole = np.array(["1970-01-01T00:00:01", "1970-01-01T00:00:02.5"], dtype="datetime64[ns]")
+    exact = whole.astype(f"datetime64[{unit}]")
+    features = TemporalEmbedder(features=["second"]).fit(exact[:, None])
+    assert_array_equal(
+        features.transform(exact[:, None]),
+        TemporalEmbedder(features=["second"]).fit(whole[:, None]).transform(whole[:, None]),
+    )
+    finer = exact + np.timedelta64(1, unit)
+    with pytest.raises(ValueError, match="finer than a nanosecond.*astype"):
+        TemporalEmbedder(features=["second"]).fit(finer[:, None])
+
+
+@pytest.mark.parametrize(("unit", "far"), [("Y", 10**15), ("M", 10**14), ("D", 10**17)])
+def test_dates_beyond_the_range_of_seconds_are_refused_by_name(unit, far):
+    X = np.array([[0], [far]], dtype=f"datetime64[{unit}]")
+    with pytest.raises(ValueError, match="Column 'x0' holds .*beyond the range"):
+        TemporalEmbedder(features=["month"]).fit(X)
+    near = np.array([[0], [100]], dtype=f"datetime64[{unit}]")
+    expected = pd.DatetimeIndex(near[:, 0].astype("datetime64[s]")).month.to_numpy()
+    out = TemporalEmbedder(features=["month"], method="onehot", embedding_dim=12).fit(near)
+    assert_array_equal(out.transform(near).argmax(axis=1) + 1, expected)
+
+
+def test_unseen_lookalike_tokens_say_they_differ_in_normalisation():
+    import unicodedata
+
+    composed = unicodedata.normalize("NFC", "café")
+    decomposed = unicodedata.normalize("NFD", "café")
+    embedder = ValueEmbedder(2, handle_unknown="error").fit(pd.DataFrame({"s": [composed] * 3}))
+    with pytest.raises(ValueError, match="only in Unicode normalisation.*NFC.*str.normalize"):
+        embedder.transform(pd.DataFrame({"s": [decomposed]}))
+    with pytest.raises(ValueError) as unrelated:
+        embedder.transform(pd.DataFrame({"s": ["tea"]}))
+    assert "normalisation" not in str(unrelated.value)
