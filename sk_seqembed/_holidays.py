@@ -4,7 +4,11 @@ Per date: whether it is a holiday, and the days to the next and from the previou
 capped at a year.
 """
 
+from functools import lru_cache
+
 import numpy as np
+
+from . import _calendar
 
 FIELDS = ("holiday", "days_to_holiday", "days_from_holiday")
 # Holiday distances are capped: a year away is as good as never.
@@ -26,6 +30,35 @@ def country_holidays(country, years):
             f"holidays={country!r} is not a country the holidays package knows (use an "
             "ISO code such as 'US' or 'FR')."
         ) from None
+
+
+@lru_cache(maxsize=32)
+def known_years(country):
+    """The first and last year the holidays package has ``country``'s holidays for."""
+    import holidays
+
+    calendar = holidays.country_holidays(country)
+    return int(calendar.start_year), int(calendar.end_year)
+
+
+def check_years(country, values, zone, missing, name):
+    """Refuse dates outside the years the package knows: their holiday features would
+    read "no holiday within a year", silently."""
+    present = values[~missing]
+    if present.size == 0:
+        return
+    extremes = np.array([present.min(), present.max()])
+    local = _calendar.wall_clock(extremes, zone) if zone is not None else extremes
+    years = local.astype("datetime64[Y]").astype(np.int64) + 1970
+    first, last = known_years(country)
+    outside = [int(year) for year in years if not first <= year <= last]
+    if outside:
+        raise ValueError(
+            f"Column {name!r} holds dates in {outside[0]}, outside the years {first} to "
+            f"{last} the holidays package knows for {country!r}: their holiday features "
+            "would say 'no holiday' for lack of data. Keep such dates out, or drop "
+            "holidays=."
+        )
 
 
 def feature(country, field, calendar):

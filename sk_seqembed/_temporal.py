@@ -685,6 +685,10 @@ class TemporalEmbedder(
         start = 0
         for c, column_layout in enumerate(layouts):
             instants, zone, missing = self._local_values(X, c)
+            if self.holidays is not None:
+                j = self.datetime_columns_[c]
+                name = _columns.column_names(X)[j] if _columns.is_dataframe(X) else f"x{j}"
+                _holidays.check_years(self.holidays, instants, zone, missing, name)
             history = None if context is None else context[c]
             rows = layout.Rows(instants, zone, missing, groups, history, self.n_threads)
             column_layout.write(out[:, start : start + column_layout.width], rows)

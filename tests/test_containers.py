@@ -216,3 +216,22 @@ def test_unseen_lookalike_tokens_say_they_differ_in_normalisation():
     with pytest.raises(ValueError) as unrelated:
         embedder.transform(pd.DataFrame({"s": ["tea"]}))
     assert "normalisation" not in str(unrelated.value)
+
+
+def test_dates_outside_the_holidays_packages_years_are_refused_by_name():
+    pytest.importorskip("holidays")
+    from sk_seqembed import _holidays
+
+    first, last = _holidays.known_years("FR")
+    inside = pd.DataFrame({"t": pd.to_datetime([f"{last}-07-14", f"{first + 1}-01-02"])})
+    embedder = TemporalEmbedder(features=["month"], holidays="FR").fit(inside)
+    assert embedder.transform(inside).shape == (2, embedder.get_feature_names_out().size)
+    for year in (first - 1, last + 1):
+        outside = pd.DataFrame({"t": pd.to_datetime([f"{last}-07-14", f"{year}-07-14"])})
+        with pytest.raises(ValueError, match=f"Column 't' holds dates in {year}, outside"):
+            embedder.transform(outside)
+    # Years are read in local time: the last evening of the known years in Paris.
+    aware = pd.DataFrame(
+        {"t": pd.to_datetime([f"{last}-12-31 23:30"]).tz_localize("Europe/Paris")}
+    )
+    TemporalEmbedder(features=["month"], holidays="FR").fit(aware).transform(aware)
