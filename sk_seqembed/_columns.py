@@ -137,7 +137,7 @@ def native_frame(X):
         )
     if isinstance(X, pa.Table | pa.RecordBatch):
         return X.to_pandas(types_mapper=pd.ArrowDtype)
-    if isinstance(X, dict):
+    if isinstance(X, dict) and not hasattr(X, "toarray"):  # scipy's dok is a dict
         raise TypeError(
             "X is a dict; pass a DataFrame of its columns instead, e.g. "
             "pandas.DataFrame(X) or polars.DataFrame(X)."

@@ -316,7 +316,11 @@ def _build_history_index(history_keys, names):
     plain = np.ones(len(history_keys[names[0]]), dtype=bool)
     for name in names:
         j = name[3:]
-        plain &= ~history_keys["missing" + j] & (history_keys["sub" + j] == 0)
+        if np.any(history_keys["sub" + j][~history_keys["missing" + j]]):
+            # Booleans or sub-microsecond times in the history: the merge decides
+            # (booleans meeting numbers are refused there).
+            return None
+        plain &= ~history_keys["missing" + j]
     rows = np.flatnonzero(plain)
     arrays = [
         history_keys[name][rows].astype(object)
@@ -414,6 +418,10 @@ def as_key_frame(keys):
     )
 
 
+# The second key array of boolean keys (see _comparable_values): below any datetime's.
+BOOLEAN_MARK = -1
+
+
 def _comparable_values(column):
     """Key values with missing entries replaced by a placeholder of the same type, and
     a second int64 array that tells apart keys the first one merges.
@@ -421,7 +429,7 @@ def _comparable_values(column):
     Datetimes are compared as whole microseconds since 1970, whatever their unit
     (polars and pandas may read one instant in different units; nanoseconds would
     overflow beyond 1677-2262), with the rest below a microsecond, in attoseconds, as
-    the second array. It is 0 for every other kind.
+    the second array. It is ``BOOLEAN_MARK`` for booleans and 0 for every other kind.
     """
     n_rows = column.missing.size
     finer = np.zeros(n_rows, dtype=np.int64)
@@ -435,6 +443,9 @@ def _comparable_values(column):
         values, finer = _as_microseconds(values)
     elif column.kind == _columns.BOOLEAN:
         values = values.astype(np.int64)
+        # A boolean key never equals a number (True is not the group of 1): the second
+        # array marks it, and across_chunks refuses a column mixing both.
+        finer = np.full(n_rows, BOOLEAN_MARK, dtype=np.int64)
     # +0.0 makes -0.0 and 0.0 one key, as pandas' factorize does.
     values = np.where(column.missing, 0, values) + (0.0 if column.kind == _columns.FLOAT else 0)
     return values, finer
@@ -470,9 +481,26 @@ def across_chunks(tables, names=None):
             present = ~keys["missing" + name[3:]].to_numpy()
             keys[name] = keys[name].where(present, None)
             _check_one_kind(keys[name][present], name[3:], names)
+        _check_booleans_alone(keys, name[3:], names)
     grouped = keys.groupby(list(keys.columns), sort=False, dropna=False)
     codes = grouped.ngroup().to_numpy(np.int64)
     return np.cumsum([0] + sizes), codes
+
+
+def _check_booleans_alone(keys, j, names):
+    """Refuse a key column whose present keys are booleans in some chunks and numbers in
+    others, as pandas refuses one column mixing them."""
+    present = ~keys["missing" + j].to_numpy()
+    marked = keys["sub" + j].to_numpy() == BOOLEAN_MARK
+    if not ((marked & present).any() and (~marked & present).any()):
+        return
+    column = names[int(j)] if names is not None else f"number {j}"
+    raise ValueError(
+        f"Group column {column!r} holds booleans in one part of the data and numbers in "
+        "another (a fitted history and a transform input, or two partitions): True would "
+        "silently continue the group of 1. Give the column one type everywhere, e.g. "
+        f"X[{column!r}].astype(int) or .astype(bool) before fit and transform."
+    )
 
 
 def _check_one_kind(values, j, names):

@@ -235,3 +235,33 @@ def test_dates_outside_the_holidays_packages_years_are_refused_by_name():
         {"t": pd.to_datetime([f"{last}-12-31 23:30"]).tz_localize("Europe/Paris")}
     )
     TemporalEmbedder(features=["month"], holidays="FR").fit(aware).transform(aware)
+
+
+def test_boolean_and_integer_group_keys_never_share_a_group():
+    ints = pd.DataFrame({"k": [1, 0, 1, 1]})
+    bools = pd.DataFrame({"k": [True, False, True]})
+    with pytest.raises(ValueError, match=r"Group column 'k' holds booleans .*\.astype\(int\)"):
+        PositionEmbedder(2).fit(ints).transform(bools)
+    with pytest.raises(ValueError, match="Group column 'k' holds booleans"):
+        PositionEmbedder(2).fit(bools).transform(ints)
+    # Booleans continue booleans: each row's position counts its group's earlier rows.
+    later = pd.DataFrame({"k": [True, True, False, True]})  # not the fitted rows again
+    both = pd.concat([bools, later], ignore_index=True)
+    out = PositionEmbedder(method="scalar").set_output(transform="pandas").fit(bools)
+    expected = both.groupby("k").cumcount().to_numpy()[len(bools) :]
+    assert_array_equal(out.transform(later)["k_position"], expected)
+
+
+def test_dask_partitions_of_booleans_and_integers_are_refused():
+    dask = pytest.importorskip("dask")
+    dd = pytest.importorskip("dask.dataframe")
+    from sk_seqembed.dask import DaskEmbedder
+
+    mixed = pd.DataFrame({"k": pd.Series([1, 2, 1, 2, True, False, True, False], dtype=object)})
+    # Object columns stay objects (dask turns them into strings by default).
+    with dask.config.set({"dataframe.convert-string": False, "scheduler": "synchronous"}):
+        frame = dd.from_pandas(mixed, npartitions=2)
+        with pytest.raises(ValueError, match="Group column 'k' holds booleans"):
+            DaskEmbedder(PositionEmbedder(2)).fit(frame)
+        with pytest.raises(TypeError, match="'k' holds boolean tokens in some partitions"):
+            DaskEmbedder(ValueEmbedder(2, random_state=0)).fit(frame)
