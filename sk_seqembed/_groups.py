@@ -418,7 +418,9 @@ def as_key_frame(keys):
     )
 
 
-# The second key array of boolean keys (see _comparable_values): below any datetime's.
+# The second key array tells apart the kinds of key the first cannot (see
+# _comparable_values): 0 for numbers (and strings), BOOLEAN_MARK for booleans, and
+# -(2 + the rest below a microsecond) for datetimes.
 BOOLEAN_MARK = -1
 
 
@@ -428,8 +430,10 @@ def _comparable_values(column):
 
     Datetimes are compared as whole microseconds since 1970, whatever their unit
     (polars and pandas may read one instant in different units; nanoseconds would
-    overflow beyond 1677-2262), with the rest below a microsecond, in attoseconds, as
-    the second array. It is ``BOOLEAN_MARK`` for booleans and 0 for every other kind.
+    overflow beyond 1677-2262), with the rest below a microsecond, in attoseconds, in
+    the second array as ``-(2 + rest)``. It is ``BOOLEAN_MARK`` for booleans and 0 for
+    every other kind, so no boolean or instant equals a number (across_chunks refuses
+    a column mixing them).
     """
     n_rows = column.missing.size
     finer = np.zeros(n_rows, dtype=np.int64)
@@ -440,11 +444,10 @@ def _comparable_values(column):
     values = column.values
     if column.kind == _columns.DATETIME:
         values = np.where(column.missing, np.zeros(1, values.dtype), values)
-        values, finer = _as_microseconds(values)
+        values, rest = _as_microseconds(values)
+        finer = -2 - rest
     elif column.kind == _columns.BOOLEAN:
         values = values.astype(np.int64)
-        # A boolean key never equals a number (True is not the group of 1): the second
-        # array marks it, and across_chunks refuses a column mixing both.
         finer = np.full(n_rows, BOOLEAN_MARK, dtype=np.int64)
     # +0.0 makes -0.0 and 0.0 one key, as pandas' factorize does.
     values = np.where(column.missing, 0, values) + (0.0 if column.kind == _columns.FLOAT else 0)
@@ -481,25 +484,36 @@ def across_chunks(tables, names=None):
             present = ~keys["missing" + name[3:]].to_numpy()
             keys[name] = keys[name].where(present, None)
             _check_one_kind(keys[name][present], name[3:], names)
-        _check_booleans_alone(keys, name[3:], names)
+        _check_one_marked_kind(keys, name[3:], names)
     grouped = keys.groupby(list(keys.columns), sort=False, dropna=False)
     codes = grouped.ngroup().to_numpy(np.int64)
     return np.cumsum([0] + sizes), codes
 
 
-def _check_booleans_alone(keys, j, names):
-    """Refuse a key column whose present keys are booleans in some chunks and numbers in
-    others, as pandas refuses one column mixing them."""
+def _check_one_marked_kind(keys, j, names):
+    """Refuse a key column whose present keys are numbers, booleans or datetimes in some
+    chunks and another of them in others, as pandas refuses one column mixing them."""
     present = ~keys["missing" + j].to_numpy()
-    marked = keys["sub" + j].to_numpy() == BOOLEAN_MARK
-    if not ((marked & present).any() and (~marked & present).any()):
+    sub = keys["sub" + j].to_numpy()[present]
+    kinds = [
+        kind
+        for kind, rows in (
+            ("numbers", sub == 0),
+            ("booleans", sub == BOOLEAN_MARK),
+            ("datetimes", sub < BOOLEAN_MARK),
+        )
+        if rows.any()
+    ]
+    if len(kinds) < 2:
         return
     column = names[int(j)] if names is not None else f"number {j}"
     raise ValueError(
-        f"Group column {column!r} holds booleans in one part of the data and numbers in "
-        "another (a fitted history and a transform input, or two partitions): True would "
-        "silently continue the group of 1. Give the column one type everywhere, e.g. "
-        f"X[{column!r}].astype(int) or .astype(bool) before fit and transform."
+        f"Group column {column!r} holds {kinds[0]} in one part of the data and "
+        f"{kinds[1]} in another (a fitted history and a transform input, or two "
+        "partitions): no key of one kind equals a key of the other (True would silently "
+        "continue the group of 1, an instant the group of its microseconds since 1970). "
+        f"Give the column one type everywhere, e.g. X[{column!r}].astype(int) before fit "
+        "and transform."
     )
 
 

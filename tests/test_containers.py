@@ -240,9 +240,11 @@ def test_dates_outside_the_holidays_packages_years_are_refused_by_name():
 def test_boolean_and_integer_group_keys_never_share_a_group():
     ints = pd.DataFrame({"k": [1, 0, 1, 1]})
     bools = pd.DataFrame({"k": [True, False, True]})
-    with pytest.raises(ValueError, match=r"Group column 'k' holds booleans .*\.astype\(int\)"):
+    with pytest.raises(
+        ValueError, match=r"Group column 'k' holds numbers .* and booleans .*\.astype\(int\)"
+    ):
         PositionEmbedder(2).fit(ints).transform(bools)
-    with pytest.raises(ValueError, match="Group column 'k' holds booleans"):
+    with pytest.raises(ValueError, match="Group column 'k' holds numbers .* and booleans"):
         PositionEmbedder(2).fit(bools).transform(ints)
     # Booleans continue booleans: each row's position counts its group's earlier rows.
     later = pd.DataFrame({"k": [True, True, False, True]})  # not the fitted rows again
@@ -261,7 +263,22 @@ def test_dask_partitions_of_booleans_and_integers_are_refused():
     # Object columns stay objects (dask turns them into strings by default).
     with dask.config.set({"dataframe.convert-string": False, "scheduler": "synchronous"}):
         frame = dd.from_pandas(mixed, npartitions=2)
-        with pytest.raises(ValueError, match="Group column 'k' holds booleans"):
+        with pytest.raises(ValueError, match="Group column 'k' holds numbers .* and booleans"):
             DaskEmbedder(PositionEmbedder(2)).fit(frame)
         with pytest.raises(TypeError, match="'k' holds boolean tokens in some partitions"):
             DaskEmbedder(ValueEmbedder(2, random_state=0)).fit(frame)
+
+
+def test_datetime_and_integer_group_keys_never_share_a_group():
+    times = pd.DataFrame({"k": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-01"])})
+    # The same instants as microseconds since 1970: equal keys, were they compared.
+    micros = pd.DataFrame({"k": (times["k"].astype("int64") // 1000).to_numpy()})
+    with pytest.raises(ValueError, match="Group column 'k' holds numbers .* and datetimes"):
+        PositionEmbedder(2).fit(times).transform(micros)
+    with pytest.raises(ValueError, match="Group column 'k' holds numbers .* and datetimes"):
+        PositionEmbedder(2).fit(micros).transform(times)
+    later = pd.DataFrame({"k": pd.to_datetime(["2024-01-01", "2024-01-03"])})
+    both = pd.concat([times, later], ignore_index=True)
+    expected = both.groupby("k").cumcount().to_numpy()[len(times) :]
+    out = PositionEmbedder(method="scalar").fit(times).transform(later)
+    assert_array_equal(out[:, 0], expected)
