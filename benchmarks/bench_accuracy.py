@@ -109,6 +109,7 @@ import time
 import warnings
 from dataclasses import dataclass, field
 
+import _markdown
 import numpy as np
 import pandas as pd
 import sklearn
@@ -844,11 +845,7 @@ def formatted(table):
 
 
 def markdown_table(frame):
-    header = "| " + " | ".join(frame.columns) + " |"
-    numeric = {"MAE", "RMSE", "R2", "fit s"}
-    align = "|" + "|".join("---:" if c in numeric else "---" for c in frame.columns) + "|"
-    body = ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.to_numpy()]
-    return "\n".join([header, align, *body])
+    return _markdown.markdown_table(frame, {"MAE", "RMSE", "R2", "fit s"})
 
 
 def main():

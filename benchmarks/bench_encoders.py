@@ -85,6 +85,7 @@ import time
 import warnings
 from dataclasses import dataclass, field, replace
 
+import _markdown
 import numpy as np
 import pandas as pd
 import sklearn
@@ -596,10 +597,7 @@ def verdict(met):
 
 
 def markdown_table(frame):
-    header = "| " + " | ".join(frame.columns) + " |"
-    align = "|" + "|".join("---:" if c in MODELS else "---" for c in frame.columns) + "|"
-    body = ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.to_numpy()]
-    return "\n".join([header, align, *body])
+    return _markdown.markdown_table(frame, MODELS)
 
 
 def write_markdown(path, sections, quick, total):

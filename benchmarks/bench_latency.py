@@ -47,6 +47,7 @@ import math
 import time
 import warnings
 
+import _markdown
 import numpy as np
 import pandas as pd
 from _timing import against_floor_columns, against_write_floors
@@ -282,12 +283,8 @@ def formatted(frame):
 
 
 def markdown_table(frame):
-    header = "| " + " | ".join(frame.columns) + " |"
-    numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
-    align = "|" + "|".join("---:" if n else "---" for n in numeric) + "|"
-    shown = formatted(frame)
-    body = ["| " + " | ".join(str(v) for v in row) + " |" for row in shown.to_numpy()]
-    return "\n".join([header, align, *body])
+    numeric = {c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])}
+    return _markdown.markdown_table(formatted(frame), numeric)
 
 
 def write_markdown(path, sections, quick, total):
