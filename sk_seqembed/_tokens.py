@@ -263,14 +263,18 @@ def _preview(values, limit=5):
 
 def preview_tokens(tokens, rows, limit=5):
     """A short list of the distinct tokens at ``rows``, for error messages."""
+    return _preview(_distinct_at(tokens, rows), limit)
+
+
+def _distinct_at(tokens, rows):
+    """The distinct tokens among the first 1,000 ``rows``, sorted, as Python objects."""
     if tokens.kind == _columns.STRING:
         picked = pc.take(tokens.values, pa.array(np.flatnonzero(rows)[:1000]))
-        distinct = sorted(set(picked.to_pylist()))
-    else:
-        distinct = np.unique(tokens.values[rows][:1000]).tolist()
-        if tokens.kind == _columns.BOOLEAN:
-            distinct = [bool(value) for value in distinct]
-    return _preview(distinct, limit)
+        return sorted(set(picked.to_pylist()))
+    distinct = np.unique(tokens.values[rows][:1000]).tolist()
+    if tokens.kind == _columns.BOOLEAN:
+        distinct = [bool(value) for value in distinct]
+    return distinct
 
 
 def lookalike_hint(tokens, rows, lookup, limit=5):
@@ -281,8 +285,7 @@ def lookalike_hint(tokens, rows, lookup, limit=5):
     """
     if tokens.kind != _columns.STRING:
         return ""
-    picked = pc.take(tokens.values, pa.array(np.flatnonzero(rows)[:1000]))
-    for token in sorted(set(picked.to_pylist()))[:limit]:
+    for token in _distinct_at(tokens, rows)[:limit]:
         for form in ("NFC", "NFD", "NFKC", "NFKD"):
             spelled = unicodedata.normalize(form, token)
             if spelled == token:
