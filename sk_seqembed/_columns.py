@@ -366,15 +366,32 @@ def check_kind(column, allowed, *, what):
     )
 
 
+# Float names that numpy cannot read as a dtype: pandas' and polars' (which share
+# "Float32"), and arrow's as pandas prints them.
+_FLOAT_NAMES = {
+    "Float16": np.float16,
+    "halffloat[pyarrow]": np.float16,
+    "Float32": np.float32,
+    "float[pyarrow]": np.float32,
+}
+
+
 def _source_float(dtype):
     """The numpy float type a column's dtype (numpy, pandas, arrow, polars) stores."""
-    if str(dtype) in ("Float32", "float32", "float[pyarrow]"):
-        return np.float32
+    if str(dtype) in _FLOAT_NAMES:
+        return _FLOAT_NAMES[str(dtype)]
     try:
         numpy_dtype = np.dtype(getattr(dtype, "numpy_dtype", dtype))
     except TypeError:
         return np.float64
     return numpy_dtype.type if numpy_dtype.kind == "f" else np.float64
+
+
+def exact_integer_bits(dtype):
+    """``(bits, name)``: a float dtype holds every integer below 2**bits exactly (11 for
+    float16, 24 for float32, 53 for float64), and ``name`` is its numpy float name."""
+    float_type = np.dtype(_source_float(dtype))
+    return np.finfo(float_type).nmant + 1, float_type.name
 
 
 def whole_numbers(column):
@@ -385,9 +402,8 @@ def whole_numbers(column):
     not empty, so the caller can word the error for what the numbers mean.
     """
     present = column.values[~column.missing]
-    # Below 2**(mantissa + 1) every integer is exact: 2**53 for float64, 2**24 float32.
     # The limit follows the column's own dtype: values were widened to float64 on read.
-    limit = 2.0 ** (np.finfo(_source_float(column.dtype)).nmant + 1)
+    limit = 2.0 ** exact_integer_bits(column.dtype)[0]
     bad = present[(present != np.round(present)) | (np.abs(present) >= limit)]
     if bad.size:
         return None, np.unique(bad)

@@ -240,9 +240,11 @@ class _FromColumn(_Source):
             _columns.check_finite(column)
             values, bad = _columns.whole_numbers(column)
             if bad.size:
+                bits, float_name = _columns.exact_integer_bits(column.dtype)
                 raise ValueError(
-                    f"Column {column.name!r} holds positions that are not whole numbers, "
-                    f"e.g. {bad[:5].tolist()}; positions count rows: 0, 1, 2, ..."
+                    f"Column {column.name!r} holds positions that are not whole numbers "
+                    f"below 2**{bits}, the integers {float_name} holds exactly, e.g. "
+                    f"{bad[:5].tolist()}; positions count rows: 0, 1, 2, ..."
                 )
         elif column.kind != _columns.INTEGER:
             raise TypeError(

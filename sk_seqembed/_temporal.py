@@ -376,6 +376,17 @@ class TemporalEmbedder(
             zone = self.timezone if (tz is not None and self.timezone is not None) else tz
             self.timezones_.append(zone)
             origin = column["origin"]
+            if self.holidays is not None and origin is not None:
+                # Checked at fit too: a model fit on such dates would learn from
+                # holiday features that say 'no holiday' for lack of data.
+                extremes = np.array([origin, column["end"]])
+                _holidays.check_years(
+                    self.holidays,
+                    extremes,
+                    zone,
+                    np.zeros(2, dtype=bool),
+                    names[self.datetime_columns_[c]],
+                )
             self.origins_.append(origin if origin is not None else np.datetime64(0, "s"))
             self.trends_.append(
                 self._uses_trend() and self._trend_learnable(origin, column["end"])

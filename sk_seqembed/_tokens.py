@@ -90,10 +90,12 @@ def _integral_floats(column):
         )
     values, bad = _columns.whole_numbers(column)
     if bad.size:
+        bits, float_name = _columns.exact_integer_bits(column.dtype)
         raise ValueError(
             f"Column {column.name!r} holds floats that are not integer token IDs, e.g. "
             f"{_preview(bad)}. Cast token IDs to int or str; floats are only "
-            "accepted when every value is a whole number below 2**53 (2**24 for float32)."
+            f"accepted when every value is a whole number below 2**{bits}, the "
+            f"integers {float_name} holds exactly."
         )
     return TokenColumn(column.name, _columns.INTEGER, values, column.missing)
 

@@ -237,6 +237,35 @@ def test_dates_outside_the_holidays_packages_years_are_refused_by_name():
     TemporalEmbedder(features=["month"], holidays="FR").fit(aware).transform(aware)
 
 
+@pytest.mark.parametrize("backend", ["pandas", "polars", "pyarrow", "numpy", "dask"])
+def test_fit_refuses_dates_outside_the_holidays_packages_years(backend):
+    pytest.importorskip("holidays")
+    from sk_seqembed import _holidays
+
+    first, last = _holidays.known_years("FR")
+    # One minute past the known years' end in Paris, still within them in UTC.
+    X = pd.DataFrame(
+        {"t": pd.to_datetime([f"{last}-07-14 12:00", f"{last}-12-31 23:01"], utc=True)}
+    )
+    X["t"] = X["t"].dt.tz_convert("Europe/Paris")
+    embedder = TemporalEmbedder(features=["month"], holidays="FR")
+    name = "x0" if backend == "numpy" else "t"
+    if backend == "numpy":
+        # numpy holds naive datetimes: the UTC wall clock, here past the end in UTC too.
+        X = X["t"].dt.tz_convert(None).to_numpy().reshape(-1, 1) + np.timedelta64(1, "h")
+    elif backend == "polars":
+        X = pl.from_pandas(X)
+    elif backend == "pyarrow":
+        X = pa.Table.from_pandas(X, preserve_index=False)
+    elif backend == "dask":
+        dd = pytest.importorskip("dask.dataframe")
+        from sk_seqembed.dask import DaskEmbedder
+
+        X, embedder = dd.from_pandas(X, npartitions=2), DaskEmbedder(embedder)
+    with pytest.raises(ValueError, match=f"Column '{name}' holds dates in {last + 1}"):
+        embedder.fit(X)
+
+
 def test_boolean_and_integer_group_keys_never_share_a_group():
     ints = pd.DataFrame({"k": [1, 0, 1, 1]})
     bools = pd.DataFrame({"k": [True, False, True]})

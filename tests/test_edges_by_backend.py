@@ -1,0 +1,201 @@
+"""The edges of widths and units (issue 18), on every backend: numpy, pandas (numpy,
+nullable and arrow dtypes), polars, pyarrow and dask.
+
+Each case is read as a reference computes it (integers written out, pandas' own
+accessors) or refused with an error that names the column and the limit.
+"""
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from numpy.testing import assert_array_equal
+
+from sk_seqembed import PositionEmbedder, TemporalEmbedder, ValueEmbedder
+
+pl = pytest.importorskip("polars")
+dd = pytest.importorskip("dask.dataframe")
+from sk_seqembed.dask import DaskEmbedder  # noqa: E402
+
+FLOAT_BITS = {"float16": 11, "float32": 24, "float64": 53}
+
+
+def _floats(values, width, backend):
+    """One column 'a' of ``values`` stored as ``width`` on ``backend``, and the
+    column's name as the estimators report it."""
+    values = np.asarray(values, dtype=width)
+    if backend == "numpy":
+        return values.reshape(-1, 1), "x0"
+    if backend == "pandas":
+        return pd.DataFrame({"a": values}), "a"
+    if backend == "pandas nullable":
+        return pd.DataFrame({"a": pd.array(values, dtype=width.capitalize())}), "a"
+    if backend == "pandas arrow":
+        arrow = pa.array(values)
+        return pd.DataFrame({"a": pd.array(arrow, dtype=pd.ArrowDtype(arrow.type))}), "a"
+    if backend == "polars":
+        return pl.DataFrame({"a": pl.Series(values)}), "a"
+    if backend == "pyarrow":
+        return pa.table({"a": pa.array(values)}), "a"
+    assert backend == "dask"
+    return dd.from_pandas(pd.DataFrame({"a": values}), npartitions=2), "a"
+
+
+FLOAT_CASES = [
+    (width, backend)
+    for width in FLOAT_BITS
+    for backend in [
+        "numpy",
+        "pandas",
+        "pandas nullable",
+        "pandas arrow",
+        "polars",
+        "pyarrow",
+        "dask",
+    ]
+    # pandas has no nullable Float16.
+    if not (width == "float16" and backend == "pandas nullable")
+]
+
+
+def _fitted(estimator, X, backend):
+    if backend == "dask":
+        return DaskEmbedder(estimator).fit(X)
+    return estimator.fit(X)
+
+
+def _dense(out):
+    return np.asarray(out.compute() if hasattr(out, "compute") else out)
+
+
+@pytest.mark.parametrize(("width", "backend"), FLOAT_CASES)
+def test_whole_floats_below_their_exact_limit_are_integer_tokens(width, backend):
+    limit = 2 ** FLOAT_BITS[width]
+    integers = np.array([-(limit - 1), -1, 0, 3, 3, limit - 1])
+    X, _ = _floats(integers, width, backend)
+    embedder = _fitted(ValueEmbedder(2, random_state=0), X, backend)
+    reference = ValueEmbedder(2, random_state=0).fit(pd.DataFrame({"a": integers}))
+    assert list(reference.vocabularies_[0]) == sorted(set(integers.tolist()))
+    fitted = embedder.estimator_ if backend == "dask" else embedder
+    assert list(fitted.vocabularies_[0]) == list(reference.vocabularies_[0])
+    assert_array_equal(
+        _dense(embedder.transform(X)), reference.transform(pd.DataFrame({"a": integers}))
+    )
+
+
+@pytest.mark.parametrize(("width", "backend"), FLOAT_CASES)
+def test_floats_at_their_exact_limit_are_refused_with_it(width, backend):
+    bits = FLOAT_BITS[width]
+    X, name = _floats([1.0, 2.0**bits], width, backend)
+    message = (
+        rf"Column '{name}' holds floats that are not integer token IDs, e\.g\. "
+        rf"\[{2.0**bits}\].*below 2\*\*{bits}, the integers {width} holds exactly"
+    )
+    with pytest.raises(ValueError, match=message):
+        _fitted(ValueEmbedder(2), X, backend)
+    X, name = _floats([1.0, 2.0**bits], width, backend)
+    with pytest.raises(
+        ValueError,
+        match=rf"Column '{name}' holds positions that are not whole numbers below "
+        rf"2\*\*{bits}, the integers {width} holds exactly",
+    ):
+        _fitted(PositionEmbedder(4, positions="from_column"), X, backend).transform(X)
+
+
+@pytest.mark.parametrize(("width", "backend"), FLOAT_CASES)
+def test_whole_float_positions_are_the_integer_positions(width, backend):
+    positions = np.array([0, 1, 5, 2 ** FLOAT_BITS[width] - 1])
+    X, _ = _floats(positions, width, backend)
+    embedder = _fitted(PositionEmbedder(4, positions="from_column"), X, backend)
+    reference = PositionEmbedder(4, positions="from_column").fit(pd.DataFrame({"a": positions}))
+    assert_array_equal(
+        _dense(embedder.transform(X)), reference.transform(pd.DataFrame({"a": positions}))
+    )
+
+
+NUMPY_UNITS = ["Y", "M", "W", "D", "h", "m", "s", "ms", "us", "ns", "ps", "fs", "as"]
+FIELDS = ["month", "day", "weekday", "hour", "minute", "second"]
+
+
+def _instants(unit, n=200):
+    """Instants a datetime64[unit] holds exactly, as datetime64[ns]: within the few
+    seconds around 1970 the finest units span, else from 1990 to 2040."""
+    rng = np.random.default_rng(7)
+    if unit in ("ps", "fs", "as"):
+        span = {"ps": 10**14, "fs": 10**11, "as": 9 * 10**9}[unit]
+        ticks = rng.integers(-span, span, n)
+    else:
+        ticks = rng.integers(20 * 365 * 86_400, 70 * 365 * 86_400, n) * 10**9
+        ticks += rng.integers(0, 10**9, n)
+    return ticks.view("datetime64[ns]").astype(f"datetime64[{unit}]")
+
+
+def _reference(values, zone=None):
+    """The same instants as a pandas datetime64[ns] frame (naive, or in ``zone``)."""
+    series = pd.Series(values.astype("datetime64[ns]"))
+    if zone is not None:
+        series = series.dt.tz_localize("UTC").dt.tz_convert(zone)
+    return pd.DataFrame({"t": series})
+
+
+@pytest.mark.parametrize("unit", NUMPY_UNITS)
+def test_every_numpy_datetime_unit_reads_as_its_instants(unit):
+    values = _instants(unit)
+    embedder = TemporalEmbedder(features=FIELDS).fit(values.reshape(-1, 1))
+    reference = TemporalEmbedder(features=FIELDS).fit(_reference(values))
+    assert_array_equal(
+        embedder.transform(values.reshape(-1, 1)), reference.transform(_reference(values))
+    )
+    # And against pandas' own accessor: one-hot bins of the hour are its value.
+    hours = TemporalEmbedder(features=["hour"], method="onehot", embedding_dim=24)
+    out = hours.fit_transform(values.reshape(-1, 1))
+    assert_array_equal(out.argmax(axis=1), _reference(values)["t"].dt.hour)
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
+@pytest.mark.parametrize("zone", [None, "Europe/Paris"])
+@pytest.mark.parametrize("backend", ["pandas", "pandas arrow", "polars", "pyarrow", "dask"])
+def test_every_timestamp_unit_reads_as_its_instants(unit, zone, backend):
+    if backend == "polars" and unit == "s":
+        pytest.skip("polars has no second-unit Datetime")
+    values = _instants(unit)
+    arrow = pa.array(values, type=pa.timestamp(unit, tz="UTC")).cast(
+        pa.timestamp(unit, tz=zone)
+    )
+    if backend == "pandas":
+        series = pd.Series(values)
+        X = pd.DataFrame(
+            {"t": series if zone is None else series.dt.tz_localize("UTC").dt.tz_convert(zone)}
+        )
+    elif backend == "pandas arrow":
+        X = pd.DataFrame({"t": pd.array(arrow, dtype=pd.ArrowDtype(arrow.type))})
+    elif backend == "polars":
+        X = pl.DataFrame({"t": pl.from_arrow(arrow)})
+    elif backend == "pyarrow":
+        X = pa.table({"t": arrow})
+    else:
+        series = pd.Series(values)
+        if zone is not None:
+            series = series.dt.tz_localize("UTC").dt.tz_convert(zone)
+        X = dd.from_pandas(pd.DataFrame({"t": series}), npartitions=3)
+    embedder = _fitted(TemporalEmbedder(features=FIELDS), X, backend)
+    reference = TemporalEmbedder(features=FIELDS).fit(_reference(values, zone))
+    assert_array_equal(
+        _dense(embedder.transform(X)), reference.transform(_reference(values, zone))
+    )
+
+
+@pytest.mark.parametrize("arrow_type", [pa.date32(), pa.date64()])
+@pytest.mark.parametrize("backend", ["pandas arrow", "polars", "pyarrow"])
+def test_arrow_and_polars_dates_read_as_midnights(arrow_type, backend):
+    values = _instants("D")
+    arrow = pa.array(values.astype("datetime64[ms]").astype(object)).cast(arrow_type)
+    if backend == "pandas arrow":
+        X = pd.DataFrame({"t": pd.array(arrow, dtype=pd.ArrowDtype(arrow.type))})
+    elif backend == "polars":
+        X = pl.DataFrame({"t": pl.from_arrow(arrow)})
+    else:
+        X = pa.table({"t": arrow})
+    out = TemporalEmbedder(features=FIELDS).fit(X).transform(X)
+    reference = TemporalEmbedder(features=FIELDS).fit(_reference(values))
+    assert_array_equal(out, reference.transform(_reference(values)))
