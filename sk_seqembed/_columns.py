@@ -301,6 +301,11 @@ def resolve_columns(estimator, columns, *, parameter):
     return np.unique(resolved)
 
 
+# Why one hand-written reader per backend, not narwhals' Series API for all:
+# benchmarks/bench_readers.py reads 1M rows both ways. Both are exact; ours is 2.5-10x
+# faster on pandas (numpy-backed columns skip isna, aware ones drop their zone in
+# place), and 0.75-0.9x narwhals' time on polars. Only nullable arrow integers read
+# slower (1.5x), from the fixed cost of viewing a Table as a pandas frame.
 def read_column(X, j, *, arrow_strings=False):
     """Read the ``j``-th column of a validated container as a :class:`Column`.
 
@@ -491,6 +496,8 @@ def _read_pandas(series, name):
         return _frozen(values, np.isnat(values), name, DATETIME, dtype, tz=dtype.tz)
     if isinstance(dtype, pd.CategoricalDtype):
         return _read_pandas_categorical(series, name)
+    if isinstance(dtype, pd.ArrowDtype) and _is_arrow_number(dtype.pyarrow_dtype):
+        return _read_arrow_numbers(series, name)
     missing = series.isna().to_numpy(dtype=bool)
     if isinstance(dtype, pd.ArrowDtype):
         arrow_type = dtype.pyarrow_dtype
@@ -565,18 +572,63 @@ def _read_pandas_categorical(series, name):
 def _read_pandas_datetime(series, name, missing):
     dtype = series.dtype
     if isinstance(dtype, pd.ArrowDtype):
-        arrow_type = dtype.pyarrow_dtype
-        unit = getattr(arrow_type, "unit", "s")
-        unit = unit if unit in ("s", "ms", "us", "ns") else "s"
-        tz = getattr(arrow_type, "tz", None)
-        target = f"datetime64[{unit}, {tz}]" if tz else f"datetime64[{unit}]"
-        series = series.astype(target)
+        return _read_arrow_datetime(series, name, missing)
     tz = series.dt.tz
     if tz is not None:
         # tz_convert(None) yields naive UTC: instants are stored, the zone kept apart.
         series = series.dt.tz_convert(None)
     values = series.to_numpy()
     return _frozen(values, missing, name, DATETIME, dtype, tz=tz)
+
+
+def _is_arrow_number(arrow_type):
+    return (
+        pa.types.is_integer(arrow_type)
+        or pa.types.is_floating(arrow_type)
+        or pa.types.is_boolean(arrow_type)
+    )
+
+
+def _read_arrow_numbers(series, name):
+    """Arrow integers, floats and booleans read by arrow itself: twice as fast as
+    pandas' ``isna`` and ``to_numpy(na_value=...)`` on the same array."""
+    dtype = series.dtype
+    arrow_type = dtype.pyarrow_dtype
+    arrow = _combined(pa.array(series.array))
+    missing = arrow.is_null().to_numpy(zero_copy_only=False)
+    if pa.types.is_boolean(arrow_type):
+        values = pc.fill_null(arrow, False).to_numpy(zero_copy_only=False)
+        return _frozen(values, missing, name, BOOLEAN, dtype)
+    if pa.types.is_floating(arrow_type):
+        values = pc.fill_null(arrow, float("nan")).to_numpy().astype(np.float64)
+        # Arrow floats can hold NaN apart from null: both are missing.
+        return _frozen(values, missing | np.isnan(values), name, FLOAT, dtype)
+    values = (pc.fill_null(arrow, 0) if arrow.null_count else arrow).to_numpy()
+    if values.dtype.kind == "u":
+        values = _unsigned_to_int64(values, name)
+    return _frozen(values.astype(np.int64, copy=False), missing, name, INTEGER, dtype)
+
+
+def _read_arrow_datetime(series, name, missing):
+    """Arrow timestamps and dates from their stored integers: UTC instants in their own
+    unit, the zone kept apart. (``astype`` to a pandas zone went through Python
+    objects: 2.7 s for 100,000 aware rows, against 1 ms here.)"""
+    arrow_type = series.dtype.pyarrow_dtype
+    if pa.types.is_date32(arrow_type):
+        unit, tz, storage = "D", None, pa.int32()
+    elif pa.types.is_date64(arrow_type):
+        unit, tz, storage = "ms", None, pa.int64()
+    else:
+        unit, tz, storage = arrow_type.unit, arrow_type.tz, pa.int64()
+    ticks = pc.fill_null(_combined(pa.array(series.array)).view(storage), 0)
+    values = ticks.to_numpy().astype(np.int64).view(f"datetime64[{unit}]")
+    if unit == "D":
+        values = values.astype("datetime64[s]")
+    values[missing] = np.datetime64("NaT")
+    if tz is not None:
+        # The zone as pandas names it, so an arrow column and its pandas twin agree.
+        tz = pd.DatetimeTZDtype(unit="ns", tz=tz).tz
+    return _frozen(values, missing, name, DATETIME, series.dtype, tz=tz)
 
 
 def _read_polars(series, name):
@@ -600,7 +652,9 @@ def _read_polars(series, name):
         values = series.fill_null(False).to_numpy()
         return _frozen(values, missing, name, BOOLEAN, dtype)
     if dtype.is_float():
-        values = series.cast(pl.Float64).fill_null(float("nan")).to_numpy()
+        if dtype != pl.Float64:
+            series = series.cast(pl.Float64)
+        values = (series.fill_null(float("nan")) if series.null_count() else series).to_numpy()
         return _frozen(values, missing | np.isnan(values), name, FLOAT, dtype)
     if dtype in (pl.String, pl.Categorical) or isinstance(dtype, pl.Enum):
         values = _large_strings(series.cast(pl.String).to_arrow())

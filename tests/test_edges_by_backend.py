@@ -199,3 +199,98 @@ def test_arrow_and_polars_dates_read_as_midnights(arrow_type, backend):
     out = TemporalEmbedder(features=FIELDS).fit(X).transform(X)
     reference = TemporalEmbedder(features=FIELDS).fit(_reference(values))
     assert_array_equal(out, reference.transform(_reference(values)))
+
+
+ARROW_NUMBERS = [
+    pa.int8(),
+    pa.int16(),
+    pa.int32(),
+    pa.int64(),
+    pa.uint8(),
+    pa.uint16(),
+    pa.uint32(),
+    pa.uint64(),
+    pa.float16(),
+    pa.float32(),
+    pa.float64(),
+    pa.bool_(),
+]
+
+
+@pytest.mark.parametrize("arrow_type", ARROW_NUMBERS, ids=str)
+@pytest.mark.parametrize("chunks", [1, 2])
+def test_arrow_numbers_with_nulls_read_as_their_python_values(arrow_type, chunks):
+    from sk_seqembed import _columns
+
+    if pa.types.is_boolean(arrow_type):
+        python = [True, None, False, True]
+    elif pa.types.is_floating(arrow_type):
+        python = [1.5, None, float("nan"), -0.0]
+    else:
+        info = np.iinfo(arrow_type.to_pandas_dtype())
+        python = [int(info.min), None, min(int(info.max), 2**63 - 1), 7]
+    if pa.types.is_float16(arrow_type):
+        arrow = pa.array(
+            np.array([1.5, 0, np.nan, -0.0], dtype=np.float16),
+            mask=np.array([False, True, False, False]),
+        )
+    else:
+        arrow = pa.array(python, type=arrow_type)
+    halves = [arrow.slice(0, 2), arrow.slice(2)] if chunks == 2 else [arrow]
+    X = pd.DataFrame(
+        {"a": pd.Series(pa.chunked_array(halves), dtype=pd.ArrowDtype(arrow_type))}
+    )
+    column = _columns.read_column(X, 0)
+    missing = [v is None or v != v for v in python]
+    assert column.missing.tolist() == missing
+    present = [v for v, gone in zip(python, missing, strict=True) if not gone]
+    assert column.values[~column.missing].tolist() == present
+    if not pa.types.is_floating(arrow_type):
+        assert column.values.dtype == (bool if pa.types.is_boolean(arrow_type) else np.int64)
+
+
+def test_arrow_unsigned_beyond_int64_is_refused_by_name():
+    X = pa.table({"u": pa.array([1, 2**64 - 1], type=pa.uint64())})
+    with pytest.raises(ValueError, match=r"Column 'u' holds unsigned integers above"):
+        ValueEmbedder(2).fit(X)
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us", "ns"])
+@pytest.mark.parametrize("zone", [None, "Asia/Kathmandu", "+05:30"])
+def test_arrow_timestamps_with_nulls_read_as_pandas_instants(unit, zone):
+    from sk_seqembed import _columns
+
+    values = _instants(unit, n=6)
+    arrow = pa.array(values, type=pa.timestamp(unit), mask=np.arange(6) % 3 == 1)
+    arrow = arrow.cast(pa.timestamp(unit, tz="UTC")).cast(pa.timestamp(unit, tz=zone))
+    X = pd.DataFrame({"t": pd.Series(arrow, dtype=pd.ArrowDtype(arrow.type))})
+    column = _columns.read_column(X, 0)
+    # pandas' own conversion of the same column: UTC instants, and the zone.
+    reference = X["t"].astype(f"datetime64[{unit}, UTC]" if zone else f"datetime64[{unit}]")
+    assert column.missing.tolist() == reference.isna().tolist()
+    expected = reference.dt.tz_convert(None) if zone else reference
+    assert_array_equal(column.values[~column.missing], expected.dropna().to_numpy())
+    assert str(column.tz) == str(X["t"].dt.tz)
+
+
+@pytest.mark.parametrize("arrow_type", [pa.date32(), pa.date64()], ids=str)
+def test_arrow_dates_with_nulls_read_as_midnights(arrow_type):
+    import datetime
+
+    from sk_seqembed import _columns
+
+    dates = [
+        datetime.date(1, 1, 1),
+        None,
+        datetime.date(2024, 2, 29),
+        datetime.date(9999, 12, 31),
+    ]
+    X = pd.DataFrame(
+        {"d": pd.Series(pa.array(dates, type=arrow_type), dtype=pd.ArrowDtype(arrow_type))}
+    )
+    column = _columns.read_column(X, 0)
+    assert column.missing.tolist() == [False, True, False, False]
+    expected = [np.datetime64(d) for d in dates if d is not None]
+    assert column.values[~column.missing].tolist() == [
+        e.astype(column.values.dtype).item() for e in expected
+    ]
