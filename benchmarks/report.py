@@ -31,6 +31,7 @@ SCRIPTS = [
     "bench_accuracy.py",
     "bench_encoders.py",
     "bench_latency.py",
+    "bench_readers.py",
 ]
 # Scripts that can also write their tables as markdown (``--markdown PATH``).
 MARKDOWN = {"bench_accuracy.py", "bench_encoders.py", "bench_latency.py"}

@@ -108,7 +108,8 @@ def token_counts(codes, y, thresholds, n_rows, standardize=(0.0, 1.0)):
     bins = np.searchsorted(thresholds, y, side="left")
     histogram = np.bincount(codes * n_bins + bins, minlength=n_rows * n_bins)
     below = np.cumsum(histogram.reshape(n_rows, n_bins), axis=1)[:, :-1]
-    return totals, sums, below, float(np.dot(z, z))
+    # Summed by numpy, not BLAS's dot, whose order follows the BLAS build and threads.
+    return totals, sums, below, float(np.square(z).sum())
 
 
 def class_counts(codes, labels, n_classes, n_rows):
