@@ -1,7 +1,7 @@
 """TemporalEmbedder: datetime columns to calendar-exact, wrap-aware features."""
 
 from functools import partial
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
@@ -519,7 +519,16 @@ class TemporalEmbedder(
             return np.empty(0)
         seconds = []
         for period in self.periods:
+            if isinstance(period, Real) and not isinstance(period, bool | np.timedelta64):
+                # pandas reads a bare number as nanoseconds: 86400 would mean 86.4 us.
+                raise ValueError(
+                    f"periods: {period!r} is a bare number, which has no unit (pandas "
+                    f"would read it as nanoseconds); pass a duration, e.g. '{period}s' "
+                    f"or pd.Timedelta(seconds={period})."
+                )
             try:
+                if isinstance(period, bool):
+                    raise TypeError
                 value = pd.Timedelta(period).total_seconds()
             except (TypeError, ValueError):
                 raise ValueError(

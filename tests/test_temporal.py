@@ -329,6 +329,20 @@ def test_wrong_inputs_are_refused_by_name():
         TemporalEmbedder(periods=["weekly"]).fit(pd.DataFrame({"when": [pd.Timestamp(0)]}))
 
 
+@pytest.mark.parametrize("number", [86400, 86400.0, np.int64(86400), np.float32(7.5)])
+def test_bare_numbers_as_periods_are_refused_for_want_of_a_unit(number):
+    # pandas reads pd.Timedelta(86400) as 86,400 nanoseconds, silently.
+    assert pd.Timedelta(number).total_seconds() < 1e-4
+    X = pd.DataFrame({"when": [pd.Timestamp(0)]})
+    with pytest.raises(ValueError, match=r"periods: .* is a bare number, which has no unit"):
+        TemporalEmbedder(periods=[number]).fit(X)
+    with pytest.raises(ValueError, match="periods: True is not a duration"):
+        TemporalEmbedder(periods=[True]).fit(X)
+    # Durations with their unit are read as such.
+    seconds = TemporalEmbedder(periods=[np.timedelta64(86400, "s"), "7D"]).fit(X)
+    assert seconds.period_seconds_.tolist() == [86400.0, 7 * 86400.0]
+
+
 def test_epoch_numbers_are_read_as_naive_times():
     """epoch_unit='s' reads ints and floats as seconds since 1970-01-01."""
     seconds = np.array([0, 3600 * 13 + 1800, 86400 * 45], dtype=np.int64)
