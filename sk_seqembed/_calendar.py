@@ -47,8 +47,28 @@ def wall_clock(values, tz=None, timezone=None):
                 "Localise them first with .dt.tz_localize(...)."
             )
         return values
-    local = pd.DatetimeIndex(values).tz_localize("UTC").tz_convert(target)
-    return local.tz_localize(None).to_numpy()
+    try:
+        local = pd.DatetimeIndex(values).tz_localize("UTC").tz_convert(target)
+        return local.tz_localize(None).to_numpy()
+    except (NotImplementedError, OverflowError, pd.errors.OutOfBoundsDatetime):
+        raise WallClockOutOfRange(_beyond_wall_clock(values, target)) from None
+
+
+class WallClockOutOfRange(ValueError):
+    """Local times pandas cannot compute; the message lacks the column's name, which
+    the caller puts in front (``Column 't' <message>``)."""
+
+
+def _beyond_wall_clock(values, zone):
+    present = values[~np.isnat(values)]
+    unit = np.datetime_data(values.dtype)[0]
+    return (
+        f"holds instants from {present.min()} to {present.max()} (UTC) whose wall clock "
+        f"in {zone} cannot be computed: pandas reads zone rules within years 1 to 9999 "
+        f"only, and local times must stay within the range of datetime64[{unit}]. "
+        "Convert the column to a coarser unit (e.g. .dt.as_unit('s')) or to UTC "
+        "(.dt.tz_convert('UTC')), or drop such rows."
+    )
 
 
 def days_from_civil(year, month, day):

@@ -72,6 +72,10 @@ class Column:
     categories : ndarray or None
         For categorical inputs, every declared category (used or not), read like
         ``values``; None otherwise.
+    stored_as : str or None
+        For float columns whose ``dtype`` does not name the float (categoricals,
+        arrow dictionaries), the dtype their values are stored as, e.g. ``"float32"``:
+        it bounds the integers they hold exactly. None otherwise.
     """
 
     name: str
@@ -81,6 +85,7 @@ class Column:
     dtype: str
     tz: object = None
     categories: np.ndarray | None = None
+    stored_as: str | None = None
 
 
 class ColumnView:
@@ -388,15 +393,16 @@ def _source_float(dtype):
         return _FLOAT_NAMES[str(dtype)]
     try:
         numpy_dtype = np.dtype(getattr(dtype, "numpy_dtype", dtype))
-    except TypeError:
+    except (TypeError, ValueError):  # not a numpy name, e.g. "category"
         return np.float64
     return numpy_dtype.type if numpy_dtype.kind == "f" else np.float64
 
 
-def exact_integer_bits(dtype):
-    """``(bits, name)``: a float dtype holds every integer below 2**bits exactly (11 for
-    float16, 24 for float32, 53 for float64), and ``name`` is its numpy float name."""
-    float_type = np.dtype(_source_float(dtype))
+def exact_integer_bits(column):
+    """``(bits, name)``: a float column holds every integer below 2**bits exactly (11
+    for float16, 24 for float32, 53 for float64), and ``name`` is its numpy float
+    name."""
+    float_type = np.dtype(_source_float(column.stored_as or column.dtype))
     return np.finfo(float_type).nmant + 1, float_type.name
 
 
@@ -409,7 +415,7 @@ def whole_numbers(column):
     """
     present = column.values[~column.missing]
     # The limit follows the column's own dtype: values were widened to float64 on read.
-    limit = 2.0 ** exact_integer_bits(column.dtype)[0]
+    limit = 2.0 ** exact_integer_bits(column)[0]
     bad = present[(present != np.round(present)) | (np.abs(present) >= limit)]
     if bad.size:
         return None, np.unique(bad)
@@ -504,14 +510,22 @@ def _read_pandas(series, name):
         arrow_type = dtype.pyarrow_dtype
         if pa.types.is_dictionary(arrow_type):
             # Parquet categoricals: decode to the value type and read that.
-            decoded = _combined(pa.array(series.array)).dictionary_decode()
+            encoded = _combined(pa.array(series.array))
+            dictionary = encoded.dictionary
+            if _is_arrow_string(dictionary.type):
+                # Arrow has no take for string_view: decode as large strings.
+                dictionary = dictionary.cast(pa.large_string())
+            decoded = pc.take(dictionary, encoded.indices)
             column = _read_pandas(pd.Series(pd.arrays.ArrowExtensionArray(decoded)), name)
-            return replace(column, dtype=str(dtype))
+            return replace(column, dtype=str(dtype), stored_as=_stored_as(column))
         if pa.types.is_null(arrow_type):
             return _frozen(np.full(len(series), None), missing, name, NULL, dtype)
         if _is_arrow_string(arrow_type):
             values = _large_strings(series.array)
             return Column(name, STRING, values, _frozen_mask(missing), str(dtype))
+        if pa.types.is_interval(arrow_type):
+            # No numpy scalar type: pandas' dtype checks below would raise.
+            return _unsupported(name, dtype, missing)
     if pd.api.types.is_bool_dtype(dtype):
         values = series.to_numpy(dtype=bool, na_value=False)
         return _frozen(values, missing, name, BOOLEAN, dtype)
@@ -567,7 +581,15 @@ def _read_pandas_categorical(series, name):
         series.dtype,
         tz=categories.tz,
         categories=categories.values,
+        stored_as=_stored_as(categories),
     )
+
+
+def _stored_as(column):
+    """What a decoded float column's values were stored as (see ``Column.stored_as``)."""
+    if column.kind != FLOAT:
+        return None
+    return column.stored_as or np.dtype(_source_float(column.dtype)).name
 
 
 def _read_pandas_datetime(series, name, missing):
@@ -735,10 +757,13 @@ def _within_supported_units(values, name):
                 "calendars and recency work to the nanosecond: round the column first, "
                 f"e.g. X[{name!r}].astype('datetime64[ns]')."
             )
+        # numpy prints such values wrapped (year 2**63 as a negative year): quote the
+        # stored count instead.
+        ticks = int(np.asarray(example).view(np.int64))
         raise ValueError(
-            f"Column {name!r} holds {example}, beyond the range of datetime64[s] (about "
-            "292 billion years around 1970) in which times are read; drop or clip such "
-            "dates first."
+            f"Column {name!r} holds datetime64[{unit}] value {ticks:,} ({unit} since "
+            "1970), beyond the range of datetime64[s] (about 292 billion years around "
+            "1970) in which times are read; drop or clip such dates first."
         )
     return converted
 

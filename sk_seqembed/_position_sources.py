@@ -240,7 +240,7 @@ class _FromColumn(_Source):
             _columns.check_finite(column)
             values, bad = _columns.whole_numbers(column)
             if bad.size:
-                bits, float_name = _columns.exact_integer_bits(column.dtype)
+                bits, float_name = _columns.exact_integer_bits(column)
                 raise ValueError(
                     f"Column {column.name!r} holds positions that are not whole numbers "
                     f"below 2**{bits}, the integers {float_name} holds exactly, e.g. "

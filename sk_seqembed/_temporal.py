@@ -1,5 +1,6 @@
 """TemporalEmbedder: datetime columns to calendar-exact, wrap-aware features."""
 
+from contextlib import contextmanager
 from functools import partial
 from numbers import Integral, Real
 
@@ -380,13 +381,11 @@ class TemporalEmbedder(
                 # Checked at fit too: a model fit on such dates would learn from
                 # holiday features that say 'no holiday' for lack of data.
                 extremes = np.array([origin, column["end"]])
-                _holidays.check_years(
-                    self.holidays,
-                    extremes,
-                    zone,
-                    np.zeros(2, dtype=bool),
-                    names[self.datetime_columns_[c]],
-                )
+                name = names[self.datetime_columns_[c]]
+                with _naming(name):
+                    _holidays.check_years(
+                        self.holidays, extremes, zone, np.zeros(2, dtype=bool), name
+                    )
             self.origins_.append(origin if origin is not None else np.datetime64(0, "s"))
             self.trends_.append(
                 self._uses_trend() and self._trend_learnable(origin, column["end"])
@@ -417,9 +416,9 @@ class TemporalEmbedder(
             ranges = {}
             if isinstance(self.features, str) and present.size:
                 zone = self.timezone if (tz is not None and self.timezone is not None) else tz
-                calendar = _calendar.Calendar(
-                    _calendar.wall_clock(present, tz, zone if tz is not None else None)
-                )
+                with _naming(partial(_column_name, X, j)):
+                    local = _calendar.wall_clock(present, tz, zone if tz is not None else None)
+                calendar = _calendar.Calendar(local)
                 for field in _TIME_OF_DAY + _DATE_UNITS:
                     values_of_field = calendar.field(field)
                     ranges[field] = (values_of_field.min(), values_of_field.max())
@@ -705,13 +704,14 @@ class TemporalEmbedder(
         start = 0
         for c, column_layout in enumerate(layouts):
             instants, zone, missing = self._local_values(X, c)
-            if self.holidays is not None:
-                j = self.datetime_columns_[c]
-                name = _columns.column_names(X)[j] if _columns.is_dataframe(X) else f"x{j}"
-                _holidays.check_years(self.holidays, instants, zone, missing, name)
-            history = None if context is None else context[c]
-            rows = layout.Rows(instants, zone, missing, groups, history, self.n_threads)
-            column_layout.write(out[:, start : start + column_layout.width], rows)
+            j = self.datetime_columns_[c]
+            with _naming(partial(_column_name, X, j)):
+                if self.holidays is not None:
+                    name = _column_name(X, j)
+                    _holidays.check_years(self.holidays, instants, zone, missing, name)
+                history = None if context is None else context[c]
+                rows = layout.Rows(instants, zone, missing, groups, history, self.n_threads)
+                column_layout.write(out[:, start : start + column_layout.width], rows)
             start += column_layout.width
         return out
 
@@ -849,6 +849,21 @@ def _merge_statistics(chunks):
             }
         )
     return merged
+
+
+def _column_name(X, j):
+    return _columns.column_names(X)[j] if _columns.is_dataframe(X) else f"x{j}"
+
+
+@contextmanager
+def _naming(name):
+    """Put a column's name (or a function returning it, called only on error) in front
+    of a local-time error raised without it."""
+    try:
+        yield
+    except _calendar.WallClockOutOfRange as exc:
+        name = name() if callable(name) else name
+        raise ValueError(f"Column {name!r} {exc}") from None
 
 
 def _fit_chunk(estimator, remembers, X, y=None):

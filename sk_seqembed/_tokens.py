@@ -90,7 +90,7 @@ def _integral_floats(column):
         )
     values, bad = _columns.whole_numbers(column)
     if bad.size:
-        bits, float_name = _columns.exact_integer_bits(column.dtype)
+        bits, float_name = _columns.exact_integer_bits(column)
         raise ValueError(
             f"Column {column.name!r} holds floats that are not integer token IDs, e.g. "
             f"{_preview(bad)}. Cast token IDs to int or str; floats are only "

@@ -64,6 +64,10 @@ class HourlyOffsets:
             blocks = [_offset_block(zone, unit, block) for block in range(first, last + 1)]
         except TypeError:  # a zone that cannot be a cache key: build without keeping
             blocks = [_offset_block.__wrapped__(zone, unit, b) for b in range(first, last + 1)]
+        except _calendar.WallClockOutOfRange:
+            # A block reaches past the unit's range of local times where the rows may
+            # not: they are converted by pandas, which refuses only rows out of range.
+            return None
         table = blocks[0][0] if len(blocks) == 1 else np.concatenate([b[0] for b in blocks])
         bounds = (
             min(block[1] for block in blocks),

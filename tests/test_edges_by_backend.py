@@ -294,3 +294,113 @@ def test_arrow_dates_with_nulls_read_as_midnights(arrow_type):
     assert column.values[~column.missing].tolist() == [
         e.astype(column.values.dtype).item() for e in expected
     ]
+
+
+@pytest.mark.parametrize("width", ["float16", "float32", "float64"])
+@pytest.mark.parametrize("container", ["pandas categorical", "arrow dictionary", "dask"])
+def test_encoded_floats_keep_their_widths_exact_limit(width, container):
+    if width == "float16" and container != "arrow dictionary":
+        pytest.skip("pandas has no float16 Index, so no float16 categories")
+    bits = FLOAT_BITS[width]
+    values = np.array([5.0, 2.0**bits, 5.0], dtype=width)
+    if container == "pandas categorical":
+        X = pd.DataFrame({"v": pd.Categorical(values)})
+    elif container == "arrow dictionary":
+        X = pa.table({"v": pa.array(values).dictionary_encode()})
+    else:
+        X = dd.from_pandas(pd.DataFrame({"v": pd.Categorical(values)}), npartitions=2)
+    with pytest.raises(ValueError, match=rf"below 2\*\*{bits}, the integers {width} holds"):
+        _fitted(ValueEmbedder(2), X, container)
+    # Below the limit, the decoded floats are the integer tokens they hold.
+    X = pa.table({"v": pa.array(values[[0, 0, 2]] - 3).dictionary_encode()})
+    assert ValueEmbedder(2).fit(X).vocabularies_[0].tolist() == [2]
+
+
+def test_dictionaries_of_string_views_read_as_their_strings():
+    view = pa.array(["a", "b", None, "a"], pa.string_view())
+    reference = pd.DataFrame({"v": pd.Series(["a", "b", None, "a"], dtype=object)})
+    expected = ValueEmbedder(2, random_state=0).fit(reference).transform(reference)
+    X = pa.table({"v": view.dictionary_encode()})
+    assert_array_equal(ValueEmbedder(2, random_state=0).fit(X).transform(X), expected)
+
+
+def _aware(values, zone, backend):
+    series = pd.Series(values).dt.tz_localize("UTC").dt.tz_convert(zone)
+    if backend == "pandas":
+        return pd.DataFrame({"t": series})
+    if backend == "pyarrow":
+        return pa.table({"t": pa.array(series)})
+    if backend == "polars":
+        return pl.DataFrame({"t": pl.from_pandas(series)})
+    return dd.from_pandas(pd.DataFrame({"t": series}), npartitions=2)
+
+
+OUT_OF_REACH = {
+    # Zone rules end at year 9999 for pandas; datetime64[ns] local times at 2262.
+    "year 12024 in New York": (["2024-06-01", "12024-06-01"], "s", "America/New_York"),
+    "past 2262 in Tokyo, ns": (["2024-06-01", "2262-04-11T20:00"], "ns", "Asia/Tokyo"),
+    "before 1677 in Los Angeles, ns": (
+        ["1677-09-21T00:20", "2024-06-01"],
+        "ns",
+        "America/Los_Angeles",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(OUT_OF_REACH))
+@pytest.mark.parametrize("backend", ["pandas", "pyarrow", "polars", "dask"])
+@pytest.mark.parametrize("features", ["auto", ["hour"]])
+def test_local_times_out_of_reach_are_refused_by_name(case, backend, features):
+    stamps, unit, zone = OUT_OF_REACH[case]
+    if backend == "polars" and unit == "s":
+        unit = "ms"  # polars has no second-unit Datetime
+    X = _aware(np.array(stamps, dtype=f"M8[{unit}]"), zone, backend)
+    with pytest.raises(
+        ValueError, match=rf"Column 't' holds instants from .* in {zone} cannot"
+    ):
+        _dense(_fitted(TemporalEmbedder(features=features), X, backend).transform(X))
+
+
+@pytest.mark.parametrize("n_rows", [1, 5000])
+def test_local_times_near_the_end_of_nanoseconds_are_computed(n_rows):
+    # Local times within reach, though a block of zone offsets would not be.
+    stamps = pd.date_range("2262-01-01", periods=n_rows, freq="min", unit="ns")
+    X = _aware(stamps.to_numpy(), "Asia/Tokyo", "pandas")
+    hours = TemporalEmbedder(features=["hour"], method="onehot", embedding_dim=24)
+    assert_array_equal(hours.fit_transform(X).argmax(axis=1), X["t"].dt.hour)
+
+
+@pytest.mark.parametrize("width", ["float16", "float32", "longdouble"])
+def test_targets_of_any_float_width_are_read_in_float64_as_sklearn_does(width):
+    from sk_seqembed import HistoryEmbedder
+
+    rng = np.random.default_rng(3)
+    X = pd.DataFrame({"g": rng.integers(0, 5, 300), "item": rng.integers(0, 20, 300)})
+    y = (rng.normal(size=300) * 100).astype(width)
+    # A target is a statistic's input, not an identity: float64 rounding is its
+    # precision, as in every sklearn regressor (documented in docs/bad_inputs.md).
+    as_float64 = y.astype(np.float64)
+    for make in (
+        lambda: ValueEmbedder(2, method="target", random_state=0),
+        lambda: HistoryEmbedder(group_columns=["g"], random_state=0),
+    ):
+        assert_array_equal(
+            make().fit(X, y).transform(X), make().fit(X, as_float64).transform(X)
+        )
+
+
+@pytest.mark.parametrize("container", ["pyarrow", "pandas arrow"])
+def test_arrow_intervals_are_refused_by_name(container):
+    from sk_seqembed import PositionEmbedder
+
+    intervals = pa.array([(1, 2, 3), (0, 1, 0)], pa.month_day_nano_interval())
+    X = pa.table({"t": intervals})
+    if container == "pandas arrow":
+        X = pd.DataFrame({"t": pd.Series(intervals, dtype=pd.ArrowDtype(intervals.type))})
+    for estimator in (
+        TemporalEmbedder(),
+        ValueEmbedder(),
+        PositionEmbedder(positions="from_column"),
+    ):
+        with pytest.raises(TypeError, match=r"Column 't' .*month_day_nano_interval"):
+            estimator.fit(X)
