@@ -404,3 +404,21 @@ def test_arrow_intervals_are_refused_by_name(container):
     ):
         with pytest.raises(TypeError, match=r"Column 't' .*month_day_nano_interval"):
             estimator.fit(X)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "+05:00"])
+@pytest.mark.parametrize("backend", ["pandas arrow", "pyarrow", "dask"])
+def test_aware_arrow_years_beyond_9999_keep_their_year(zone, backend):
+    # Read through Python datetimes, these came back as 1970 and 1972, silently.
+    values = np.array(["2024-06-13", "12024-06-01", "0001-03-01T12:00"], dtype="M8[s]")
+    arrow = pa.array(values, type=pa.timestamp("s", tz="UTC")).cast(pa.timestamp("s", tz=zone))
+    frame = pd.DataFrame({"t": pd.Series(arrow, dtype=pd.ArrowDtype(arrow.type))})
+    X = {
+        "pandas arrow": frame,
+        "pyarrow": pa.table({"t": arrow}),
+        "dask": dd.from_pandas(frame, npartitions=2),
+    }[backend]
+    out = _dense(_fitted(TemporalEmbedder(features=["year"]), X, backend).transform(X))
+    offset = np.timedelta64(5 * 3600 if zone == "+05:00" else 0, "s")
+    years = (values + offset).astype("M8[Y]").astype(np.int64) + 1970
+    assert_array_equal(np.floor(out[:, 0]), years)
