@@ -1,4 +1,6 @@
-"""The as-of rule: fit on the past of an event table, then serve its next events.
+"""
+The as-of rule: fit on the past of an event table, then serve its next events
+=============================================================================
 
 A row's sequence features (its position in its session, the time since the session's
 previous event) may depend only on that row and the earlier rows of its session. What
@@ -67,7 +69,7 @@ def recipe(history="continue"):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").strip().split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller log, for CI")
     parser.add_argument("--output", type=Path, default=Path("."), help="folder for the PNG")
     args = parser.parse_args(argv)

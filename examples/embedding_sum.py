@@ -1,4 +1,6 @@
-"""Adding embeddings (Informer's way) or placing them side by side: EmbeddingSum.
+"""
+Adding embeddings (Informer's way) or placing them side by side: EmbeddingSum
+=============================================================================
 
 Informer and the Transformer add a value, a positional and a temporal embedding of one
 common width ``d``: the model sees ``d`` numbers per row however many parts there are.
@@ -64,7 +66,7 @@ def make_parts():
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").strip().split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller data, for CI")
     parser.add_argument("--output", type=Path, default=Path("."), help="folder for the PNG")
     args = parser.parse_args(argv)

@@ -1,4 +1,6 @@
-"""How many dimensions does a token embedding need? A grid search answers it.
+"""
+How many dimensions does a token embedding need? A grid search answers it
+=========================================================================
 
 ``make_sequence_embedder`` names its steps ``value``, ``position`` and ``temporal``, so
 ``GridSearchCV`` reaches the value embedder's parameters as
@@ -54,7 +56,7 @@ METHODS = ["random", "cooccurrence", "target"]
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").strip().split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller search, for CI")
     parser.add_argument("--output", type=Path, default=Path("."), help="folder for the PNG")
     args = parser.parse_args(argv)

@@ -1,4 +1,6 @@
-"""History features: what each aircraft's earlier flights say about its next one.
+"""
+History features: what each aircraft's earlier flights say about its next one
+=============================================================================
 
 ``HistoryEmbedder`` summarises, for every row, the earlier rows of its sequence: the
 mean and decayed means of their targets (ordered target statistics: a row never sees
@@ -56,7 +58,7 @@ def history_embedder():
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").strip().split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer flights, for CI")
     parser.add_argument("--output", default="docs/images", help="folder of the figure")
     args = parser.parse_args(argv)

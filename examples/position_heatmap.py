@@ -1,4 +1,6 @@
-"""The sinusoidal position encoding as a picture, beside the multi-scale decay.
+"""
+The sinusoidal position encoding as a picture, beside the multi-scale decay
+===========================================================================
 
 ``PositionEmbedder(d)`` computes the Transformer's encoding exactly:
 ``PE[p, 2i] = sin(p / 10000**(2i/d))`` and ``PE[p, 2i+1] = cos(p / 10000**(2i/d))``.
@@ -41,7 +43,7 @@ from sk_seqembed import PositionEmbedder
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").strip().split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller table, for CI")
     parser.add_argument("--output", type=Path, default=Path("."), help="folder for the PNG")
     args = parser.parse_args(argv)

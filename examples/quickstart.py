@@ -1,4 +1,6 @@
-"""Quickstart: value, position and temporal embeddings of an event log, in one pipeline.
+"""
+Quickstart: value, position and temporal embeddings of an event log, in one pipeline
+====================================================================================
 
 ``make_event_log`` generates interleaved sessions of items whose target adds up five
 planted parts: an effect of the item's latent cluster, of the event's position in its
@@ -47,7 +49,7 @@ from sk_seqembed.datasets import make_event_log
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").strip().split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller data, for CI")
     parser.add_argument("--output", type=Path, default=Path("."), help="folder for the PNG")
     args = parser.parse_args(argv)

@@ -1,4 +1,6 @@
-"""Calendar features that wrap: 23:59 beside 00:00, Sunday beside Monday, 31 Dec beside 1 Jan.
+"""
+Calendar features that wrap: 23:59 beside 00:00, Sunday beside Monday, 31 Dec beside 1 Jan
+==========================================================================================
 
 ``TemporalEmbedder`` reads each calendar field as a phase around its cycle: the hour of
 the day (continuous, to the second), the day of the week, the day of the year (over 365
@@ -85,7 +87,7 @@ def embed(times, field, method, embedding_dim=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").strip().split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="coarser sampling, for CI")
     parser.add_argument("--output", type=Path, default=Path("."), help="folder for the PNG")
     args = parser.parse_args(argv)

@@ -1,4 +1,6 @@
-"""Token embeddings learned from co-occurrence find the item clusters planted in the data.
+"""
+Token embeddings learned from co-occurrence find the item clusters planted in the data
+======================================================================================
 
 In ``make_event_log`` every item belongs to one of 10 latent clusters, and a session
 tends to stay within a cluster for a while, so items of one cluster occur near each
@@ -51,7 +53,7 @@ def nearest_neighbour_purity(table, clusters):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").strip().split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller data, for CI")
     parser.add_argument("--output", type=Path, default=Path("."), help="folder for the PNG")
     args = parser.parse_args(argv)

@@ -24,6 +24,13 @@ class ColumnTransformer(compose.ColumnTransformer, auto_wrap_output_keys=None):
     ``columntransformer`` and its parameters keep their names.
     """
 
+    # Its page is scikit-learn's: the class is scikit-learn's to users.
+    _doc_link_module = "sk_seqembed"
+    _doc_link_template = (
+        "https://scikit-learn.org/stable/modules/generated/"
+        "sklearn.compose.ColumnTransformer.html"
+    )
+
     def transform(self, X, **params):
         """Transform X separately by each transformer, concatenate results.
 

@@ -1,24 +1,35 @@
 """make_sequence_embedder: the three embedders side by side in a ColumnTransformer."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from . import _columns
 from ._column_transformer import ColumnTransformer
 from ._position import PositionEmbedder
 from ._temporal import TemporalEmbedder
 from ._value import ValueEmbedder
 
+if TYPE_CHECKING:
+    from typing import Literal
+
+    from sklearn import compose
+
+    from ._typing import ColumnSelection, TransformerLike
+
 
 def make_sequence_embedder(
-    value=None,
-    position=None,
-    temporal=None,
+    value: ColumnSelection | None = None,
+    position: ColumnSelection | None = None,
+    temporal: ColumnSelection | None = None,
     *,
-    value_embedder=None,
-    position_embedder=None,
-    temporal_embedder=None,
-    remainder="drop",
-    n_jobs=None,
-    verbose_feature_names_out=True,
-):
+    value_embedder: TransformerLike | None = None,
+    position_embedder: TransformerLike | None = None,
+    temporal_embedder: TransformerLike | None = None,
+    remainder: Literal["drop", "passthrough"] | TransformerLike = "drop",
+    n_jobs: int | None = None,
+    verbose_feature_names_out: bool = True,
+) -> compose.ColumnTransformer:
     """Value, position and temporal embedders of an event table, side by side.
 
     Returns a :class:`~sklearn.compose.ColumnTransformer` whose steps are named

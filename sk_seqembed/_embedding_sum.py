@@ -1,9 +1,12 @@
 """EmbeddingSum: add equal-width embeddings of several column groups (Informer's idea)."""
 
+from __future__ import annotations
+
 from numbers import Integral, Real
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.base import TransformerMixin, _fit_context, clone
+from sklearn.base import TransformerMixin, clone
 from sklearn.compose import ColumnTransformer
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.metaestimators import _BaseComposition
@@ -11,11 +14,21 @@ from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from . import _columns
 from ._column_parts import ColumnParts
-from ._params import RefuseBoolCounts
+from ._doc_links import DocLinkMixin
+from ._params import RefuseBoolCounts, fit_context
 from ._partitioned import PartitionedMixin
 
+if TYPE_CHECKING:
+    from typing import Any, Literal
 
-class EmbeddingSum(RefuseBoolCounts, PartitionedMixin, TransformerMixin, _BaseComposition):
+    from numpy.typing import ArrayLike, NDArray
+
+    from ._typing import ColumnSelection, Output, TableLike, TransformerLike
+
+
+class EmbeddingSum(
+    DocLinkMixin, RefuseBoolCounts, PartitionedMixin, TransformerMixin, _BaseComposition
+):
     """Sum the outputs of several transformers, each applied to its own columns.
 
     Informer's ``DataEmbedding`` adds a value, a positional and a temporal embedding
@@ -53,7 +66,7 @@ class EmbeddingSum(RefuseBoolCounts, PartitionedMixin, TransformerMixin, _BaseCo
         The weights used, copied at fit.
     n_features_in_ : int
         Number of columns seen in fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names seen in fit, when they are all strings.
 
     See Also
@@ -92,7 +105,14 @@ class EmbeddingSum(RefuseBoolCounts, PartitionedMixin, TransformerMixin, _BaseCo
         "n_jobs": [Integral, None],
     }
 
-    def __init__(self, transformers, *, embedding_dim=None, weights=None, n_jobs=None):
+    def __init__(
+        self,
+        transformers: list[tuple[str, TransformerLike | Literal["drop"], ColumnSelection]],
+        *,
+        embedding_dim: int | None = None,
+        weights: dict[str, float] | None = None,
+        n_jobs: int | None = None,
+    ) -> None:
         self.transformers = transformers
         self.embedding_dim = embedding_dim
         self.weights = weights
@@ -115,7 +135,7 @@ class EmbeddingSum(RefuseBoolCounts, PartitionedMixin, TransformerMixin, _BaseCo
             )
         ]
 
-    def get_params(self, deep=True):
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
         """Get parameters of this estimator and, with ``deep``, of every part.
 
         Parameters
@@ -131,7 +151,7 @@ class EmbeddingSum(RefuseBoolCounts, PartitionedMixin, TransformerMixin, _BaseCo
         """
         return self._get_params("_transformers", deep=deep)
 
-    def set_params(self, **params):
+    def set_params(self, **params: Any) -> EmbeddingSum:
         """Set parameters of this estimator or of its parts (``name__param``).
 
         Valid parameter keys can be listed with :meth:`get_params`. A part is replaced
@@ -236,8 +256,8 @@ class EmbeddingSum(RefuseBoolCounts, PartitionedMixin, TransformerMixin, _BaseCo
             )
         self.embedding_dim_ = next(iter(widths.values()))
 
-    @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y=None):
+    @fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X: TableLike, y: ArrayLike | None = None) -> EmbeddingSum:
         """Fit every part on its columns.
 
         Parameters
@@ -257,8 +277,8 @@ class EmbeddingSum(RefuseBoolCounts, PartitionedMixin, TransformerMixin, _BaseCo
         self._check_widths()
         return self
 
-    @_fit_context(prefer_skip_nested_validation=False)
-    def fit_transform(self, X, y=None):
+    @fit_context(prefer_skip_nested_validation=False)
+    def fit_transform(self, X: TableLike, y: ArrayLike | None = None) -> Output:
         """Fit every part with its own ``fit_transform`` and return the sum.
 
         Parameters
@@ -271,7 +291,7 @@ class EmbeddingSum(RefuseBoolCounts, PartitionedMixin, TransformerMixin, _BaseCo
 
         Returns
         -------
-        X_out : ndarray of shape (n_samples, embedding_dim_)
+        X_out : ndarray of shape (n_samples, `embedding_dim_`)
             The sum of the parts' outputs, each multiplied by its weight.
         """
         X = _columns.check_input(self, X, reset=True)
@@ -282,7 +302,7 @@ class EmbeddingSum(RefuseBoolCounts, PartitionedMixin, TransformerMixin, _BaseCo
 
     # --- transform ------------------------------------------------------------------
 
-    def transform(self, X):
+    def transform(self, X: TableLike) -> Output:
         """The weighted sum of the parts' outputs.
 
         Parameters
@@ -292,7 +312,7 @@ class EmbeddingSum(RefuseBoolCounts, PartitionedMixin, TransformerMixin, _BaseCo
 
         Returns
         -------
-        X_out : ndarray of shape (n_samples, embedding_dim_)
+        X_out : ndarray of shape (n_samples, `embedding_dim_`)
             The sum of the parts' outputs, each multiplied by its weight.
         """
         check_is_fitted(self)
@@ -351,7 +371,9 @@ class EmbeddingSum(RefuseBoolCounts, PartitionedMixin, TransformerMixin, _BaseCo
             total = block.copy() if total is None else total + block
         return total
 
-    def get_feature_names_out(self, input_features=None):
+    def get_feature_names_out(
+        self, input_features: ArrayLike | None = None
+    ) -> NDArray[np.object_]:
         """``sum0`` ... ``sum{embedding_dim_ - 1}``.
 
         Parameters

@@ -1,22 +1,41 @@
 """HistoryEmbedder: what came before each row in its sequence, as features."""
 
+from __future__ import annotations
+
 from numbers import Integral, Real
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context, clone
+from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.utils._param_validation import HasMethods, Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from . import _columns, _groups
 from . import _history_scan as scan
 from . import _sequence_state as _state
-from ._params import RefuseBoolCounts
+from ._doc_links import DocLinkMixin
+from ._params import RefuseBoolCounts, fit_context
 from ._value import ValueEmbedder
 from ._wall_clock import since_epoch
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any, Literal
 
-class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
+    from numpy.typing import ArrayLike, NDArray
+
+    from ._typing import (
+        Duration,
+        FloatDType,
+        NamedTransformerLike,
+        Output,
+        RandomStateLike,
+        TableLike,
+    )
+
+
+class HistoryEmbedder(DocLinkMixin, RefuseBoolCounts, TransformerMixin, BaseEstimator):
     """Summarise each row's earlier rows in its sequence: token vectors, repeats, targets.
 
     The received columns are token columns, plus the ``group_columns`` that say which
@@ -206,24 +225,24 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
 
     def __init__(
         self,
-        group_columns=None,
+        group_columns: str | int | Sequence[str | int] | None = None,
         *,
-        time_column=None,
-        embedding_dim=8,
-        value_embedder=None,
-        mean=True,
-        half_lives=(8.0,),
-        time_half_lives=None,
-        last=1,
-        repeats=True,
-        smoothing=10.0,
-        known_column=None,
-        prior=None,
-        history="continue",
-        max_state_bytes=2**30,
-        dtype="float64",
-        random_state=None,
-    ):
+        time_column: str | int | None = None,
+        embedding_dim: int = 8,
+        value_embedder: NamedTransformerLike | None = None,
+        mean: bool = True,
+        half_lives: Sequence[float] = (8.0,),
+        time_half_lives: Sequence[Duration] | None = None,
+        last: int = 1,
+        repeats: bool = True,
+        smoothing: float = 10.0,
+        known_column: str | int | None = None,
+        prior: float | None = None,
+        history: Literal["continue", "ignore"] = "continue",
+        max_state_bytes: int | None = 2**30,
+        dtype: FloatDType = "float64",
+        random_state: RandomStateLike = None,
+    ) -> None:
         self.group_columns = group_columns
         self.time_column = time_column
         self.embedding_dim = embedding_dim
@@ -243,8 +262,8 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
 
     # --- fit ------------------------------------------------------------------------
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    @fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X: TableLike, y: ArrayLike | None = None) -> HistoryEmbedder:
         """Fit the token vectors and keep each sequence's state at the end of ``X``.
 
         Parameters
@@ -262,8 +281,10 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         self._fit(X, y)
         return self
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit_transform(self, X, y=None, **fit_params):
+    @fit_context(prefer_skip_nested_validation=True)
+    def fit_transform(
+        self, X: TableLike, y: ArrayLike | None = None, **fit_params: Any
+    ) -> Output:
         """Fit, and return each row's features from its earlier rows (and their ``y``).
 
         Parameters
@@ -326,7 +347,7 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
         self.history_ = history
         self.replay_ = fingerprint
 
-    def partial_fit(self, X, y=None):
+    def partial_fit(self, X: TableLike, y: ArrayLike | None = None) -> HistoryEmbedder:
         """Advance the state with rows observed after those seen so far.
 
         The first call fits. Later calls only move each sequence's state past ``X``'s
@@ -388,7 +409,7 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
 
     # --- transform ------------------------------------------------------------------
 
-    def transform(self, X):
+    def transform(self, X: TableLike) -> Output:
         """Each row's features from the earlier rows of its group, after the state.
 
         Parameters
@@ -817,7 +838,9 @@ class HistoryEmbedder(RefuseBoolCounts, TransformerMixin, BaseEstimator):
 
     # --- names and tags -------------------------------------------------------------
 
-    def get_feature_names_out(self, input_features=None):
+    def get_feature_names_out(
+        self, input_features: ArrayLike | None = None
+    ) -> NDArray[np.object_]:
         """Output names: counts, vector aggregates, target statistics, repeats.
 
         In order: ``n_earlier``; ``{vector}_mean``, ``{vector}_decay{h}`` (``{h}s``

@@ -1,5 +1,9 @@
 """observe: advance the sequence history of every embedder inside a fitted model."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar
+
 from sklearn.compose import ColumnTransformer
 from sklearn.pipeline import Pipeline
 
@@ -7,8 +11,13 @@ from ._column_parts import ColumnParts
 from ._embedding_sum import EmbeddingSum
 from ._sequence_state import SequenceStateMixin
 
+if TYPE_CHECKING:
+    from ._typing import TableLike
 
-def observe(model, X):
+_Model = TypeVar("_Model")
+
+
+def observe(model: _Model, X: TableLike) -> _Model:
     """Advance the sequence history of every embedder in ``model`` with observed rows.
 
     The serving loop of an event model: predict the next events of known sequences,

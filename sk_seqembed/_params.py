@@ -1,8 +1,35 @@
-"""Parameter validation beyond sklearn's: counts that are booleans are refused."""
+"""Parameter validation beyond sklearn's: counts that are booleans are refused.
+
+Also sklearn's validating decorators, as type checkers see them: sklearn has no type
+hints, so a method decorated by its ``_fit_context`` would lose its own to them.
+"""
+
+from __future__ import annotations
 
 from numbers import Integral
+from typing import TYPE_CHECKING
 
 from sklearn.utils._param_validation import Interval, InvalidParameterError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, TypeVar
+
+    _F = TypeVar("_F", bound=Callable[..., Any])
+
+    def fit_context(*, prefer_skip_nested_validation: bool) -> Callable[[_F], _F]:
+        """sklearn's ``_fit_context``: the decorated method keeps its signature."""
+
+    def validate_params(
+        parameter_constraints: dict[str, Any], *, prefer_skip_nested_validation: bool
+    ) -> Callable[[_F], _F]:
+        """sklearn's ``validate_params``: the decorated function keeps its signature."""
+
+else:
+    from sklearn.base import _fit_context as fit_context
+    from sklearn.utils._param_validation import validate_params
+
+__all__ = ["RefuseBoolCounts", "fit_context", "validate_params"]
 
 
 class RefuseBoolCounts:

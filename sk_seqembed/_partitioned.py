@@ -43,13 +43,24 @@ Composition
     ``sk_seqembed._column_parts.ColumnParts``; ``EmbeddingSum`` follows it that way.
 """
 
+from __future__ import annotations
+
 import copy
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _columns
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Generator, Iterable, Sequence
+    from typing import Any
+
+    from numpy.typing import ArrayLike
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -91,8 +102,8 @@ class Reduction:
     array([ 9, 12])
     """
 
-    chunk: object
-    combine: object
+    chunk: Callable[[Any, Any], Any]
+    combine: Callable[[list[Any]], Any]
 
 
 @dataclass(frozen=True)
@@ -132,7 +143,11 @@ class OrderStatistics:
     ranks: np.ndarray
 
 
-def fit_in_memory(steps, X, y=None):
+def fit_in_memory(
+    steps: Generator[Reduction | OrderStatistics, Any, object],
+    X: Any,
+    y: ArrayLike | None = None,
+) -> None:
     """Drive a fit generator on the whole input as a single chunk.
 
     Each :class:`Reduction` the generator yields is answered with ``chunk(X, y)`` (the
@@ -184,7 +199,7 @@ def fit_in_memory(steps, X, y=None):
             answer = request.chunk(X, y)
 
 
-def concatenate(statistics):
+def concatenate(statistics: Iterable[Iterable[_T]]) -> list[_T]:
     """Combine lists of per-chunk statistics, keeping chunk order.
 
     The ``combine`` of a :class:`Reduction` whose ``chunk`` returns a list (of rows,
@@ -215,7 +230,7 @@ def concatenate(statistics):
     return [item for chunk in statistics for item in chunk]
 
 
-def add(statistics):
+def add(statistics: Sequence[Any]) -> Any:
     """Combine statistics that add up: arrays, numbers, sparse matrices, or lists of them.
 
     Lists (and tuples) are added item by item, so one statistic may hold several parts

@@ -1,19 +1,31 @@
 """PositionEmbedder: where a row sits in its sequence, as features."""
 
+from __future__ import annotations
+
 from functools import partial
 from numbers import Integral, Real
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from . import _columns, _partitioned, _position_methods, _position_sources
 from . import _sequence_state as _state
-from ._params import RefuseBoolCounts
+from ._doc_links import DocLinkMixin
+from ._params import RefuseBoolCounts, fit_context
+
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    from numpy.typing import ArrayLike, NDArray
+
+    from ._typing import FloatDType, Output, RandomStateLike, TableLike
 
 
 class PositionEmbedder(
+    DocLinkMixin,
     RefuseBoolCounts,
     _state.SequenceStateMixin,
     _partitioned.PartitionedMixin,
@@ -191,23 +203,23 @@ class PositionEmbedder(
 
     def __init__(
         self,
-        embedding_dim=16,
+        embedding_dim: int = 16,
         *,
-        method="sinusoidal",
-        positions="within_group",
-        reverse=False,
-        look_ahead=False,
-        history="continue",
-        max_state_bytes=2**30,
-        base=10000.0,
-        max_scale=256.0,
-        max_position=None,
-        beyond_max="clip",
-        dtype="float64",
-        max_table_bytes=2**30,
-        n_threads=None,
-        random_state=None,
-    ):
+        method: Literal["sinusoidal", "random", "scalar", "decay"] = "sinusoidal",
+        positions: Literal["within_group", "global", "from_column"] = "within_group",
+        reverse: bool = False,
+        look_ahead: bool = False,
+        history: Literal["continue", "ignore"] = "continue",
+        max_state_bytes: int | None = 2**30,
+        base: float = 10000.0,
+        max_scale: float = 256.0,
+        max_position: int | None = None,
+        beyond_max: Literal["clip", "zeros", "error"] = "clip",
+        dtype: FloatDType = "float64",
+        max_table_bytes: int | None = 2**30,
+        n_threads: int | None = None,
+        random_state: RandomStateLike = None,
+    ) -> None:
         self.embedding_dim = embedding_dim
         self.method = method
         self.positions = positions
@@ -224,8 +236,8 @@ class PositionEmbedder(
         self.n_threads = n_threads
         self.random_state = random_state
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    @fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X: TableLike, y: Any = None) -> PositionEmbedder:
         """Check the position source and, for ``random``, draw the table.
 
         Parameters
@@ -255,7 +267,7 @@ class PositionEmbedder(
 
     # --- the partitioned contract (see ``_partitioned``) ----------------------------
 
-    def partial_fit(self, X, y=None):
+    def partial_fit(self, X: TableLike, y: Any = None) -> PositionEmbedder:
         """Advance the history with rows that follow those seen so far.
 
         The first call fits. Later calls only add ``X``'s rows to ``history_`` (what
@@ -335,7 +347,7 @@ class PositionEmbedder(
         placed, n_history = self._placed_statistics(statistics)
         return self._source().contexts(placed)[n_history:]
 
-    def transform(self, X):
+    def transform(self, X: TableLike) -> Output:
         """Position features of every row of ``X``, placed after the fitted history.
 
         Parameters
@@ -375,7 +387,9 @@ class PositionEmbedder(
 
     # --- names and tags -------------------------------------------------------------
 
-    def get_feature_names_out(self, input_features=None):
+    def get_feature_names_out(
+        self, input_features: ArrayLike | None = None
+    ) -> NDArray[np.object_]:
         """Output names: ``{source}_pos{j}``, or ``{source}_{feature}`` for scalar.
 
         The source is the joined group column names (``within_group``), ``row``

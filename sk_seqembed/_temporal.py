@@ -1,12 +1,15 @@
 """TemporalEmbedder: datetime columns to calendar-exact, wrap-aware features."""
 
+from __future__ import annotations
+
 from contextlib import contextmanager
 from functools import partial
 from numbers import Integral, Real
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
@@ -15,9 +18,25 @@ from . import _calendar, _columns, _groups, _holidays, _recency, _wall_clock
 from . import _sequence_state as _state
 from . import _temporal_encodings as encodings
 from . import _temporal_layout as layout
-from ._params import RefuseBoolCounts
+from ._doc_links import DocLinkMixin
+from ._params import RefuseBoolCounts, fit_context
 from ._partitioned import PartitionedMixin, Reduction
 from ._wall_clock import TICKS_PER_SECOND
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any, Literal
+
+    from numpy.typing import ArrayLike, NDArray
+
+    from ._typing import (
+        ColumnKeys,
+        Duration,
+        FloatDType,
+        Output,
+        RandomStateLike,
+        TableLike,
+    )
 
 CYCLIC_FIELDS = (
     "second",
@@ -71,6 +90,7 @@ _MIN_SPLINES = 3
 
 
 class TemporalEmbedder(
+    DocLinkMixin,
     RefuseBoolCounts,
     _state.SequenceStateMixin,
     PartitionedMixin,
@@ -282,25 +302,27 @@ class TemporalEmbedder(
 
     def __init__(
         self,
-        embedding_dim=8,
+        embedding_dim: int = 8,
         *,
-        method="cyclical",
-        features="auto",
-        combine="concat",
-        timezone=None,
-        trend="auto",
-        periods=None,
-        holidays=None,
-        group_columns=None,
-        history="continue",
-        max_state_bytes=2**30,
-        handle_missing="zeros",
-        missing_indicator=False,
-        epoch_unit=None,
-        dtype="float64",
-        n_threads=None,
-        random_state=None,
-    ):
+        method: Literal[
+            "cyclical", "spline", "fixed", "timefeature", "onehot", "random"
+        ] = "cyclical",
+        features: Literal["auto"] | list[str] | tuple[str, ...] | dict[str, int] = "auto",
+        combine: Literal["concat", "sum"] = "concat",
+        timezone: str | None = None,
+        trend: bool | Literal["auto"] = "auto",
+        periods: Sequence[Duration] | None = None,
+        holidays: str | None = None,
+        group_columns: ColumnKeys | None = None,
+        history: Literal["continue", "ignore"] = "continue",
+        max_state_bytes: int | None = 2**30,
+        handle_missing: Literal["zeros", "nan", "error"] = "zeros",
+        missing_indicator: bool = False,
+        epoch_unit: Literal["s", "ms", "us", "ns"] | None = None,
+        dtype: FloatDType = "float64",
+        n_threads: int | None = None,
+        random_state: RandomStateLike = None,
+    ) -> None:
         self.embedding_dim = embedding_dim
         self.method = method
         self.features = features
@@ -321,8 +343,8 @@ class TemporalEmbedder(
 
     # --- fit ------------------------------------------------------------------------
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    @fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X: TableLike, y: Any = None) -> TemporalEmbedder:
         """Learn each column's zone, fields, trend origin and (``random``) tables.
 
         Parameters
@@ -460,7 +482,7 @@ class TemporalEmbedder(
 
     # --- the sequence state (see ``_sequence_state``) -------------------------------
 
-    def partial_fit(self, X, y=None):
+    def partial_fit(self, X: TableLike, y: Any = None) -> TemporalEmbedder:
         """Advance the recency history with rows that follow those seen so far.
 
         The first call fits. Later calls only add ``X``'s rows to ``history_`` (zones,
@@ -663,7 +685,7 @@ class TemporalEmbedder(
 
     # --- transform ------------------------------------------------------------------
 
-    def transform(self, X):
+    def transform(self, X: TableLike) -> Output:
         """Calendar features of every datetime column.
 
         Parameters
@@ -762,7 +784,9 @@ class TemporalEmbedder(
 
     # --- names and tags -------------------------------------------------------------
 
-    def get_feature_names_out(self, input_features=None):
+    def get_feature_names_out(
+        self, input_features: ArrayLike | None = None
+    ) -> NDArray[np.object_]:
         """Output names ``{column}_{field}_{feature}``, then the options' columns.
 
         Parameters

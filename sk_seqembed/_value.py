@@ -1,10 +1,13 @@
 """ValueEmbedder: token-ID columns to dense vectors from a lookup table."""
 
+from __future__ import annotations
+
 from numbers import Integral, Real
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import (
     Interval,
@@ -22,11 +25,30 @@ from sklearn.utils.metadata_routing import (
 from sklearn.utils.validation import check_is_fitted
 
 from . import _blocks, _columns, _tokens, _value_methods
-from ._params import RefuseBoolCounts
+from ._doc_links import DocLinkMixin
+from ._params import RefuseBoolCounts, fit_context
 from ._partitioned import PartitionedMixin, Reduction
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any, Literal
 
-class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEstimator):
+    from numpy.typing import ArrayLike, NDArray
+
+    from ._typing import (
+        ColumnKeys,
+        CVSplitter,
+        FloatDType,
+        KeyedVectorsLike,
+        Output,
+        RandomStateLike,
+        TableLike,
+    )
+
+
+class ValueEmbedder(
+    DocLinkMixin, RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEstimator
+):
     """Embed token-ID columns as dense vectors, one lookup table per column.
 
     Every input column (except ``group_columns``) is a token column: integers of any
@@ -263,29 +285,29 @@ class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEs
 
     def __init__(
         self,
-        embedding_dim=16,
+        embedding_dim: int = 16,
         *,
-        method="random",
-        shared_vocabulary=False,
-        group_columns=None,
-        handle_missing="vector",
-        handle_unknown="vector",
-        min_frequency=None,
-        max_tokens=None,
-        window=5,
-        context_smoothing=0.75,
-        shift=1.0,
-        eigenvalue_weight=0.5,
-        same_row=False,
-        normalize=True,
-        cv=5,
-        smooth="auto",
-        vectors=None,
-        dtype="float64",
-        max_table_bytes=2**30,
-        n_threads=None,
-        random_state=None,
-    ):
+        method: Literal["random", "hashing", "cooccurrence", "target", "pretrained"] = "random",
+        shared_vocabulary: bool = False,
+        group_columns: ColumnKeys | None = None,
+        handle_missing: Literal["vector", "zeros", "error"] = "vector",
+        handle_unknown: Literal["vector", "zeros", "error"] = "vector",
+        min_frequency: int | float | None = None,
+        max_tokens: int | None = None,
+        window: int = 5,
+        context_smoothing: float = 0.75,
+        shift: float = 1.0,
+        eigenvalue_weight: float = 0.5,
+        same_row: bool = False,
+        normalize: bool = True,
+        cv: int | CVSplitter | Iterable[tuple[ArrayLike, ArrayLike]] | None = 5,
+        smooth: Literal["auto"] | float = "auto",
+        vectors: dict[Any, Any] | pd.DataFrame | KeyedVectorsLike | None = None,
+        dtype: FloatDType = "float64",
+        max_table_bytes: int | None = 2**30,
+        n_threads: int | None = None,
+        random_state: RandomStateLike = None,
+    ) -> None:
         self.embedding_dim = embedding_dim
         self.method = method
         self.shared_vocabulary = shared_vocabulary
@@ -310,8 +332,8 @@ class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEs
 
     # --- fit ------------------------------------------------------------------------
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
+    @fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X: TableLike, y: ArrayLike | None = None) -> ValueEmbedder:
         """Learn the vocabularies and tables.
 
         Parameters
@@ -330,8 +352,10 @@ class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEs
         self._fit(X, y)
         return self
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit_transform(self, X, y=None, **fit_params):
+    @fit_context(prefer_skip_nested_validation=True)
+    def fit_transform(
+        self, X: TableLike, y: ArrayLike | None = None, **fit_params: Any
+    ) -> Output:
         """Fit, then embed ``X``; cross-fitted for ``method="target"``.
 
         Parameters
@@ -374,7 +398,7 @@ class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEs
         X, y = self._fit(X, y)
         return method.cross_fitted(X, y, split_params)
 
-    def get_metadata_routing(self):
+    def get_metadata_routing(self) -> MetadataRouter:
         """Get the metadata routing of this object.
 
         ``fit_transform`` routes to the ``split`` of ``cv`` (``method="target"``), as
@@ -501,7 +525,7 @@ class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEs
 
     # --- transform ------------------------------------------------------------------
 
-    def transform(self, X):
+    def transform(self, X: TableLike) -> Output:
         """Embed every token column.
 
         Parameters
@@ -563,7 +587,9 @@ class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEs
 
     # --- names, inspection, tags ----------------------------------------------------
 
-    def get_feature_names_out(self, input_features=None):
+    def get_feature_names_out(
+        self, input_features: ArrayLike | None = None
+    ) -> NDArray[np.object_]:
         """Output names ``{column}_emb{j}`` for every token column.
 
         Parameters
@@ -587,7 +613,9 @@ class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEs
             dtype=object,
         )
 
-    def embedding_table(self, column=None, tokens=None):
+    def embedding_table(
+        self, column: str | int | None = None, tokens: ArrayLike | Iterable[Any] | None = None
+    ) -> pd.DataFrame:
         """The learned vectors as a DataFrame indexed by token.
 
         Parameters
@@ -644,7 +672,9 @@ class ValueEmbedder(RefuseBoolCounts, PartitionedMixin, TransformerMixin, BaseEs
             self._gather(table, rows), index=pd.Index(list(tokens), name=name), columns=names
         )
 
-    def most_similar(self, token, *, column=None, n=10):
+    def most_similar(
+        self, token: int | str | bool, *, column: str | int | None = None, n: int = 10
+    ) -> pd.Series:
         """The ``n`` tokens whose vectors have the highest cosine similarity to ``token``.
 
         Parameters

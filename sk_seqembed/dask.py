@@ -10,13 +10,16 @@ partition, which knows where its partition sits in the whole table, so positions
 recency within groups run on across partitions.
 """
 
+from __future__ import annotations
+
 import copy
 import operator
 from numbers import Integral
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context, clone
+from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.compose import ColumnTransformer
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import check_is_fitted
@@ -32,11 +35,22 @@ except ImportError as error:  # pragma: no cover - depends on the environment
 from . import _groups, _sequence_state
 from . import _radix_select as _radix
 from ._column_parts import ColumnParts
+from ._doc_links import DocLinkMixin
+from ._params import fit_context
 from ._partitioned import OrderStatistics, PartitionedMixin
+
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    from numpy.typing import ArrayLike, NDArray
+
+    from ._typing import NamedTransformerLike, TableLike
+
+__all__ = ["DaskEmbedder"]
 
 
 # Outputs are dask or the estimator's own: sklearn's set_output must not rewrap them.
-class DaskEmbedder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+class DaskEmbedder(DocLinkMixin, TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Fit an embedder on a dask DataFrame by reductions; transform lazily.
 
     Fitting computes what ``estimator`` learns as reductions over the partitions and
@@ -127,11 +141,13 @@ class DaskEmbedder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         "split_every": [Interval(Integral, 2, None, closed="left")],
     }
 
-    def __init__(self, estimator, *, split_every=8):
+    def __init__(self, estimator: NamedTransformerLike, *, split_every: int = 8) -> None:
         self.estimator = estimator
         self.split_every = split_every
 
-    def set_output(self, *, transform=None):
+    def set_output(
+        self, *, transform: Literal["default", "pandas", "polars"] | None = None
+    ) -> DaskEmbedder:
         """Set the output container of the wrapped estimator (pandas inputs only).
 
         Dask inputs always give a dask DataFrame of pandas partitions.
@@ -151,8 +167,10 @@ class DaskEmbedder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             self.estimator.set_output(transform=transform)
         return self
 
-    @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y=None):
+    @fit_context(prefer_skip_nested_validation=False)
+    def fit(
+        self, X: dd.DataFrame | TableLike, y: dd.Series | dd.DataFrame | ArrayLike | None = None
+    ) -> DaskEmbedder:
         """Fit a clone of ``estimator`` on ``X`` (dask or pandas).
 
         Parameters
@@ -181,7 +199,7 @@ class DaskEmbedder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             self.feature_names_in_ = self.estimator_.feature_names_in_
         return self
 
-    def transform(self, X):
+    def transform(self, X: dd.DataFrame | TableLike) -> Any:
         """Transform ``X``: lazily for a dask DataFrame, eagerly otherwise.
 
         Parameters
@@ -202,8 +220,10 @@ class DaskEmbedder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             return _transform(self.estimator_, X)
         return self.estimator_.transform(X)
 
-    @_fit_context(prefer_skip_nested_validation=False)
-    def fit_transform(self, X, y=None):
+    @fit_context(prefer_skip_nested_validation=False)
+    def fit_transform(
+        self, X: dd.DataFrame | TableLike, y: dd.Series | dd.DataFrame | ArrayLike | None = None
+    ) -> Any:
         """Fit, then transform ``X``.
 
         When ``X`` is not a dask frame, the estimator's own ``fit_transform`` does both,
@@ -260,7 +280,9 @@ class DaskEmbedder(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         tags.transformer_tags = wrapped.transformer_tags
         return tags
 
-    def get_feature_names_out(self, input_features=None):
+    def get_feature_names_out(
+        self, input_features: ArrayLike | None = None
+    ) -> NDArray[np.object_]:
         """The fitted estimator's output names.
 
         Parameters

@@ -1,11 +1,19 @@
 """Synthetic event log with planted, documented structure."""
 
+from __future__ import annotations
+
 from numbers import Integral, Real
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch, check_random_state
-from sklearn.utils._param_validation import Interval, validate_params
+from sklearn.utils._param_validation import Interval
+
+from .._params import validate_params
+
+if TYPE_CHECKING:
+    from .._typing import RandomStateLike
 
 # Relative activity by hour of day (local time): quiet nights, a lunch and an evening peak.
 _HOURLY_ACTIVITY = np.array(
@@ -35,19 +43,19 @@ _WEEKEND_EFFECT = 0.8
     prefer_skip_nested_validation=True,
 )
 def make_event_log(
-    n_sequences=300,
+    n_sequences: int = 300,
     *,
-    mean_length=40,
-    n_tokens=500,
-    n_clusters=10,
-    stickiness=0.85,
-    noise=0.5,
-    start="2024-01-01",
-    n_days=56,
-    tz=None,
-    taste=0.0,
-    random_state=None,
-):
+    mean_length: float = 40,
+    n_tokens: int = 500,
+    n_clusters: int = 10,
+    stickiness: float = 0.85,
+    noise: float = 0.5,
+    start: str | pd.Timestamp = "2024-01-01",
+    n_days: int = 56,
+    tz: str | None = None,
+    taste: float = 0.0,
+    random_state: RandomStateLike = None,
+) -> tuple[pd.DataFrame, pd.Series, Bunch]:
     """Generate an event table whose tokens, positions and times carry planted signal.
 
     Each sequence (a session) emits events one after another. Every event belongs to a

@@ -1,10 +1,21 @@
 """Loader for the bundled NYC flights 2013 event table."""
 
+from __future__ import annotations
+
 from importlib import resources
+from typing import TYPE_CHECKING, overload
 
 import pandas as pd
 from sklearn.utils import Bunch
-from sklearn.utils._param_validation import StrOptions, validate_params
+from sklearn.utils._param_validation import StrOptions
+
+from .._params import validate_params
+
+if TYPE_CHECKING:
+    from typing import Literal
+
+    import numpy as np
+    from numpy.typing import NDArray
 
 FEATURE_NAMES = [
     "sched_dep",
@@ -18,6 +29,48 @@ FEATURE_NAMES = [
 _DELAYS = ["dep_delay", "arr_delay"]
 
 
+@overload
+def load_flights(
+    *,
+    return_X_y: Literal[False] = False,
+    as_frame: bool = True,
+    target: Literal["arr_delay", "dep_delay"] = "arr_delay",
+    drop_missing_target: bool = True,
+) -> Bunch: ...
+
+
+@overload
+def load_flights(
+    *,
+    return_X_y: Literal[True],
+    as_frame: Literal[True] = True,
+    target: Literal["arr_delay", "dep_delay"] = "arr_delay",
+    drop_missing_target: bool = True,
+) -> tuple[pd.DataFrame, pd.Series]: ...
+
+
+@overload
+def load_flights(
+    *,
+    return_X_y: Literal[True],
+    as_frame: Literal[False],
+    target: Literal["arr_delay", "dep_delay"] = "arr_delay",
+    drop_missing_target: bool = True,
+) -> tuple[NDArray[np.object_], NDArray[np.float64]]: ...
+
+
+@overload
+def load_flights(
+    *,
+    return_X_y: bool,
+    as_frame: bool = True,
+    target: Literal["arr_delay", "dep_delay"] = "arr_delay",
+    drop_missing_target: bool = True,
+) -> (
+    Bunch | tuple[pd.DataFrame, pd.Series] | tuple[NDArray[np.object_], NDArray[np.float64]]
+): ...
+
+
 @validate_params(
     {
         "return_X_y": ["boolean"],
@@ -28,8 +81,12 @@ _DELAYS = ["dep_delay", "arr_delay"]
     prefer_skip_nested_validation=True,
 )
 def load_flights(
-    *, return_X_y=False, as_frame=True, target="arr_delay", drop_missing_target=True
-):
+    *,
+    return_X_y: bool = False,
+    as_frame: bool = True,
+    target: Literal["arr_delay", "dep_delay"] = "arr_delay",
+    drop_missing_target: bool = True,
+) -> Bunch | tuple[pd.DataFrame, pd.Series] | tuple[NDArray[np.object_], NDArray[np.float64]]:
     """Load every flight that left New York City in 2013 (336,776 rows, bundled).
 
     A real event table: rows sorted by scheduled departure, token columns (carrier,
