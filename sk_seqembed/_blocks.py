@@ -52,12 +52,6 @@ def _thread_pools():
 _KEPT_POOLS = {}
 
 
-def one_blas_thread():
-    """A context in which BLAS runs on one thread: its sums then add in one order,
-    whatever the process's thread settings, so the results repeat bit for bit."""
-    return _thread_pools().limit(limits=1, user_api="blas")
-
-
 def run_in_blocks(n_rows, work, n_threads=None, *, align=1):
     """Call ``work(start, stop)`` on contiguous row blocks covering ``range(n_rows)``.
 

@@ -644,13 +644,24 @@ def _read_arrow_datetime(series, name, missing):
     else:
         unit, tz, storage = arrow_type.unit, arrow_type.tz, pa.int64()
     ticks = pc.fill_null(_combined(pa.array(series.array)).view(storage), 0)
-    values = ticks.to_numpy().astype(np.int64).view(f"datetime64[{unit}]")
+    ticks = ticks.to_numpy().astype(np.int64)
+    if pa.types.is_date64(arrow_type):
+        # A date64 is a date: milliseconds past midnight break arrow's spec, and pandas
+        # and arrow's own to_pylist drop them.
+        ticks -= ticks % 86_400_000
+    values = ticks.view(f"datetime64[{unit}]")
     if unit == "D":
         values = values.astype("datetime64[s]")
     values[missing] = np.datetime64("NaT")
     if tz is not None:
         # The zone as pandas names it, so an arrow column and its pandas twin agree.
-        tz = pd.DatetimeTZDtype(unit="ns", tz=tz).tz
+        try:
+            tz = pd.DatetimeTZDtype(unit="ns", tz=tz).tz
+        except Exception:  # zoneinfo, pytz and dateutil raise different errors
+            raise ValueError(
+                f"Column {name!r} has the arrow time zone {tz!r}, which pandas does not "
+                "know; cast it to a zone name pandas knows, e.g. 'UTC' or 'Europe/Paris'."
+            ) from None
     return _frozen(values, missing, name, DATETIME, series.dtype, tz=tz)
 
 

@@ -10,8 +10,6 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils.extmath import randomized_svd
 
-from . import _blocks
-
 # Up to this many rows (or columns), an exact dense SVD is cheap.
 _DENSE_SVD_LIMIT = 1000
 
@@ -97,10 +95,16 @@ def svd_vectors(matrix, dim, *, eigenvalue_weight, normalize, random_state):
     rank = min(dim, n_rows, n_cols)
     vectors = np.zeros((n_rows, dim))
     if rank > 0 and matrix.nnz:
-        # One BLAS thread: the products then sum in one order on any thread count
-        # (1.8e-7 apart otherwise), at no cost measured on 1M events.
-        with _blocks.one_blas_thread():
-            u, s = _truncated_svd(matrix, rank, random_state)
+        if min(n_rows, n_cols) > _DENSE_SVD_LIMIT:
+            # Sparse products dominate the fit: float32 halves their memory traffic, and
+            # three power iterations are ample for PPMI's fast-decaying spectrum.
+            u, s, _ = randomized_svd(
+                matrix.astype(np.float32), rank, n_iter=3, random_state=random_state
+            )
+            u, s = u.astype(np.float64), s.astype(np.float64)
+        else:
+            u, s, _ = np.linalg.svd(matrix.toarray(), full_matrices=False)
+            u, s = u[:, :rank], s[:rank]
         # Fix each component's sign (largest loading positive) so refits agree.
         signs = np.sign(u[np.abs(u).argmax(axis=0), np.arange(u.shape[1])])
         vectors[:, :rank] = u * signs * s**eigenvalue_weight
@@ -108,19 +112,3 @@ def svd_vectors(matrix, dim, *, eigenvalue_weight, normalize, random_state):
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         np.divide(vectors, norms, out=vectors, where=norms > 0)
     return vectors
-
-
-def _truncated_svd(matrix, rank, random_state):
-    """``u`` and ``s`` of a rank-``rank`` SVD: exact (LAPACK) for small matrices,
-    randomized (Halko et al.) for large ones."""
-    if min(matrix.shape) > _DENSE_SVD_LIMIT:
-        # Sparse products dominate the fit: float32 halves their memory traffic, and
-        # three power iterations are ample for PPMI's fast-decaying spectrum.
-        u, s, _ = randomized_svd(
-            matrix.astype(np.float32), rank, n_iter=3, random_state=random_state
-        )
-        u, s = u.astype(np.float64), s.astype(np.float64)
-    else:
-        u, s, _ = np.linalg.svd(matrix.toarray(), full_matrices=False)
-        u, s = u[:, :rank], s[:rank]
-    return u, s

@@ -15,12 +15,11 @@ from . import _columns, _groups
 from . import _history_scan as scan
 from . import _sequence_state as _state
 from ._doc_links import DocLinkMixin
-from ._params import RefuseBoolCounts, fit_context
+from ._params import RefuseBoolCounts, duration_seconds, fit_context
 from ._value import ValueEmbedder
 from ._wall_clock import since_epoch
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from typing import Any, Literal
 
     from numpy.typing import ArrayLike, NDArray
@@ -225,14 +224,14 @@ class HistoryEmbedder(DocLinkMixin, RefuseBoolCounts, TransformerMixin, BaseEsti
 
     def __init__(
         self,
-        group_columns: str | int | Sequence[str | int] | None = None,
+        group_columns: str | int | list[str | int] | tuple[str | int, ...] | None = None,
         *,
         time_column: str | int | None = None,
         embedding_dim: int = 8,
         value_embedder: NamedTransformerLike | None = None,
         mean: bool = True,
-        half_lives: Sequence[float] = (8.0,),
-        time_half_lives: Sequence[Duration] | None = None,
+        half_lives: list[float] | tuple[float, ...] = (8.0,),
+        time_half_lives: list[Duration] | tuple[Duration, ...] | None = None,
         last: int = 1,
         repeats: bool = True,
         smoothing: float = 10.0,
@@ -745,15 +744,9 @@ class HistoryEmbedder(DocLinkMixin, RefuseBoolCounts, TransformerMixin, BaseEsti
             return []
         seconds = []
         for half_life in self.time_half_lives:
-            try:
-                value = pd.Timedelta(half_life).total_seconds()
-            except (TypeError, ValueError) as error:
-                raise ValueError(
-                    f"time_half_lives: {half_life!r} is not a duration such as '1h'."
-                ) from error
-            if not value > 0:
-                raise ValueError(f"time_half_lives: {half_life!r} is not a positive duration.")
-            seconds.append(value)
+            seconds.append(
+                duration_seconds(half_life, parameter="time_half_lives", example="'1h'")
+            )
         return seconds
 
     def _default_value_embedder(self):

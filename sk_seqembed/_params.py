@@ -6,9 +6,11 @@ hints, so a method decorated by its ``_fit_context`` would lose its own to them.
 
 from __future__ import annotations
 
-from numbers import Integral
+from numbers import Integral, Real
 from typing import TYPE_CHECKING
 
+import numpy as np
+import pandas as pd
 from sklearn.utils._param_validation import Interval, InvalidParameterError
 
 if TYPE_CHECKING:
@@ -29,7 +31,7 @@ else:
     from sklearn.base import _fit_context as fit_context
     from sklearn.utils._param_validation import validate_params
 
-__all__ = ["RefuseBoolCounts", "fit_context", "validate_params"]
+__all__ = ["RefuseBoolCounts", "duration_seconds", "fit_context", "validate_params"]
 
 
 class RefuseBoolCounts:
@@ -53,3 +55,35 @@ class RefuseBoolCounts:
                     f"The {name!r} parameter of {type(self).__name__} must be {counts[0]}, "
                     f"not a boolean. Got {value!r} instead."
                 )
+
+
+def duration_seconds(value, *, parameter, example):
+    """A duration parameter's value in seconds, refusing what has no unit.
+
+    pandas reads a bare number, or a string of one, as nanoseconds: ``86400`` would be
+    86.4 microseconds, silently. ``example`` shows a duration, e.g. ``"'7D'"``.
+    """
+    bare = isinstance(value, Real) and not isinstance(value, bool | np.timedelta64)
+    if isinstance(value, str):
+        try:
+            float(value)
+            bare = True
+        except ValueError:
+            pass
+    if bare:
+        raise ValueError(
+            f"{parameter}: {value!r} is a bare number, which has no unit (pandas would "
+            f"read it as nanoseconds); pass a duration, e.g. '{value}s' or "
+            f"pd.Timedelta(seconds={value})."
+        )
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        seconds = pd.Timedelta(value).total_seconds()
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{parameter}: {value!r} is not a duration such as {example}."
+        ) from None
+    if not seconds > 0:
+        raise ValueError(f"{parameter}: {value!r} must be a positive duration.")
+    return seconds

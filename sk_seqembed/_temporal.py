@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from functools import partial
-from numbers import Integral, Real
+from numbers import Integral
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -19,12 +19,11 @@ from . import _sequence_state as _state
 from . import _temporal_encodings as encodings
 from . import _temporal_layout as layout
 from ._doc_links import DocLinkMixin
-from ._params import RefuseBoolCounts, fit_context
+from ._params import RefuseBoolCounts, duration_seconds, fit_context
 from ._partitioned import PartitionedMixin, Reduction
 from ._wall_clock import TICKS_PER_SECOND
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from typing import Any, Literal
 
     from numpy.typing import ArrayLike, NDArray
@@ -311,7 +310,7 @@ class TemporalEmbedder(
         combine: Literal["concat", "sum"] = "concat",
         timezone: str | None = None,
         trend: bool | Literal["auto"] = "auto",
-        periods: Sequence[Duration] | None = None,
+        periods: list[Duration] | tuple[Duration, ...] | None = None,
         holidays: str | None = None,
         group_columns: ColumnKeys | None = None,
         history: Literal["continue", "ignore"] = "continue",
@@ -540,24 +539,9 @@ class TemporalEmbedder(
             return np.empty(0)
         seconds = []
         for period in self.periods:
-            if isinstance(period, Real) and not isinstance(period, bool | np.timedelta64):
-                # pandas reads a bare number as nanoseconds: 86400 would mean 86.4 us.
-                raise ValueError(
-                    f"periods: {period!r} is a bare number, which has no unit (pandas "
-                    f"would read it as nanoseconds); pass a duration, e.g. '{period}s' "
-                    f"or pd.Timedelta(seconds={period})."
-                )
-            try:
-                if isinstance(period, bool):
-                    raise TypeError
-                value = pd.Timedelta(period).total_seconds()
-            except (TypeError, ValueError):
-                raise ValueError(
-                    f"periods: {period!r} is not a duration such as '7D' or "
-                    "pd.Timedelta(days=365.25)."
-                ) from None
-            if not value > 0:
-                raise ValueError(f"periods: {period!r} must be a positive duration.")
+            value = duration_seconds(
+                period, parameter="periods", example="'7D' or pd.Timedelta(days=365.25)"
+            )
             seconds.append(value)
         if len(set(seconds)) < len(seconds):
             raise ValueError(f"periods has the same duration twice: {list(self.periods)!r}.")

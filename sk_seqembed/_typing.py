@@ -50,12 +50,18 @@ RandomStateLike: TypeAlias = int | np.random.RandomState | None
 FloatDType: TypeAlias = Literal["float64", "float32"] | type[np.float64] | type[np.float32]
 
 # ``group_columns``: a column name or position, or several (names and positions may mix).
-ColumnKeys: TypeAlias = str | int | Sequence[str | int] | NDArray[Any]
+ColumnKeys: TypeAlias = str | int | list[str | int] | tuple[str | int, ...] | NDArray[Any]
 
 # A ColumnTransformer's column selection: a name or position, a list of them, a slice, a
 # boolean mask (a list of bools, or an array), or a callable such as make_column_selector.
 ColumnSelection: TypeAlias = (
-    str | int | Sequence[str | int] | slice | NDArray[Any] | Callable[[Any], Any]
+    str
+    | int
+    | list[str | int]
+    | tuple[str | int, ...]
+    | slice
+    | NDArray[Any]
+    | Callable[[Any], Any]
 )
 
 # A duration that ``pd.Timedelta`` reads ("7D", ``pd.Timedelta(days=7)``); not a bare

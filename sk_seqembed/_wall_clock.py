@@ -61,9 +61,7 @@ class HourlyOffsets:
         ):
             return None
         try:
-            blocks = [_offset_block(zone, unit, block) for block in range(first, last + 1)]
-        except TypeError:  # a zone that cannot be a cache key: build without keeping
-            blocks = [_offset_block.__wrapped__(zone, unit, b) for b in range(first, last + 1)]
+            blocks = _offset_blocks(zone, unit, first, last)
         except _calendar.WallClockOutOfRange:
             # A block reaches past the unit's range of local times where the rows may
             # not: they are converted by pandas, which refuses only rows out of range.
@@ -84,6 +82,13 @@ class HourlyOffsets:
             if changes.any():
                 shift[changes] = offsets(ticks[changes], self.unit, self.zone)
         return ticks + shift
+
+
+def _offset_blocks(zone, unit, first, last):
+    try:
+        return [_offset_block(zone, unit, block) for block in range(first, last + 1)]
+    except TypeError:  # a zone that cannot be a cache key: build without keeping
+        return [_offset_block.__wrapped__(zone, unit, b) for b in range(first, last + 1)]
 
 
 @lru_cache(maxsize=64)

@@ -1,6 +1,6 @@
 """What is bit-identical (docs/determinism.md, issue 18): transforms do not depend on the
-number of threads, a seeded fit repeats itself, and the cooccurrence SVD runs on one
-BLAS thread so that it repeats under any thread settings.
+number of threads, and a seeded fit repeats itself; the cooccurrence SVD follows the BLAS
+threads, by a bounded amount.
 """
 
 import numpy as np
@@ -68,7 +68,7 @@ def test_history_is_bit_identical_under_any_blas_threads(table):
     assert_array_equal(HistoryEmbedder(group_columns="g", random_state=0).fit_transform(X), one)
 
 
-def test_cooccurrence_is_bit_identical_under_any_blas_threads():
+def test_cooccurrence_follows_blas_threads_within_a_bound():
     # A vocabulary above the exact-SVD limit: the randomized SVD, whose BLAS products
     # sum in an order that depends on the threads.
     rng = np.random.default_rng(4)
@@ -81,13 +81,27 @@ def test_cooccurrence_is_bit_identical_under_any_blas_threads():
 
     with threadpool_limits(1):
         one = fitted().embeddings_
-    with threadpool_limits(2):
-        two = fitted().embeddings_
-    # The SVD runs on one BLAS thread whatever the settings: 1.8e-7 apart before.
-    assert_array_equal(fitted().embeddings_, one)
-    assert_array_equal(two, one)
-    # And the process's own BLAS limits are left as they were.
-    with threadpool_limits(2, user_api="blas"):
-        before = [pool["num_threads"] for pool in threadpool_info()]
-        fitted()
-        assert [pool["num_threads"] for pool in threadpool_info()] == before
+    again = fitted().embeddings_
+    assert_array_equal(fitted().embeddings_, again)  # the same threads: identical
+    # 1.8e-7 on this project's machine: float32 products summed in another order.
+    assert np.max(np.abs(again - one)) < 1e-3
+
+
+def test_cooccurrence_fits_in_threads_leave_the_blas_limits_as_they_were():
+    # Why the SVD does not pin BLAS to one thread (which would make it bit-identical):
+    # threadpoolctl's limits are process-wide, and OpenBLAS ignored the restore while
+    # other threads were in BLAS calls; this left BLAS on 1 thread for the process.
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = np.random.default_rng(2)
+    X = pd.DataFrame({"item": rng.integers(0, 1500, 20_000)})
+
+    def fit(_):
+        return ValueEmbedder(4, method="cooccurrence", random_state=0).fit(X).embeddings_
+
+    before = [pool["num_threads"] for pool in threadpool_info()]
+    with ThreadPoolExecutor(4) as pool:
+        tables = list(pool.map(fit, range(12)))
+    assert [pool["num_threads"] for pool in threadpool_info()] == before
+    for table in tables[1:]:
+        assert_array_equal(table, tables[0])

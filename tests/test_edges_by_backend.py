@@ -422,3 +422,22 @@ def test_aware_arrow_years_beyond_9999_keep_their_year(zone, backend):
     offset = np.timedelta64(5 * 3600 if zone == "+05:00" else 0, "s")
     years = (values + offset).astype("M8[Y]").astype(np.int64) + 1970
     assert_array_equal(np.floor(out[:, 0]), years)
+
+
+def test_date64_milliseconds_past_midnight_are_dropped_as_pandas_drops_them():
+    from sk_seqembed import _columns
+
+    # Such values break arrow's spec; pandas' conversion and to_pylist() keep the date.
+    milliseconds = np.array([1_641_600_000_000 + 13 * 3_600_000, -86_400_000 + 5, 0])
+    arrow = pa.array(milliseconds, type=pa.int64()).view(pa.date64())
+    X = pd.DataFrame({"d": pd.Series(arrow, dtype=pd.ArrowDtype(arrow.type))})
+    column = _columns.read_column(X, 0)
+    expected = X["d"].astype("datetime64[ms]").to_numpy()
+    assert_array_equal(column.values, expected)
+    assert column.values.astype("datetime64[D]").tolist() == arrow.to_pylist()
+
+
+def test_arrow_zones_pandas_does_not_know_are_refused_by_name():
+    X = pa.table({"t": pa.array([0, 1], type=pa.timestamp("s", tz="Z"))})
+    with pytest.raises(ValueError, match=r"Column 't' has the arrow time zone 'Z'"):
+        TemporalEmbedder().fit(X)

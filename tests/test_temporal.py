@@ -329,7 +329,7 @@ def test_wrong_inputs_are_refused_by_name():
         TemporalEmbedder(periods=["weekly"]).fit(pd.DataFrame({"when": [pd.Timestamp(0)]}))
 
 
-@pytest.mark.parametrize("number", [86400, 86400.0, np.int64(86400), np.float32(7.5)])
+@pytest.mark.parametrize("number", [86400, 86400.0, np.int64(86400), np.float32(7.5), "86400"])
 def test_bare_numbers_as_periods_are_refused_for_want_of_a_unit(number):
     # pandas reads pd.Timedelta(86400) as 86,400 nanoseconds, silently.
     assert pd.Timedelta(number).total_seconds() < 1e-4
@@ -341,6 +341,14 @@ def test_bare_numbers_as_periods_are_refused_for_want_of_a_unit(number):
     # Durations with their unit are read as such.
     seconds = TemporalEmbedder(periods=[np.timedelta64(86400, "s"), "7D"]).fit(X)
     assert seconds.period_seconds_.tolist() == [86400.0, 7 * 86400.0]
+    # HistoryEmbedder's time half-lives are durations too.
+    from sk_seqembed import HistoryEmbedder
+
+    events = pd.DataFrame({"g": [1, 1], "item": [2, 3], "t": pd.to_datetime(["2024", "2025"])})
+    with pytest.raises(ValueError, match=r"time_half_lives: .* is a bare number"):
+        HistoryEmbedder(group_columns="g", time_column="t", time_half_lives=[number]).fit(
+            events
+        )
 
 
 def test_epoch_numbers_are_read_as_naive_times():

@@ -243,6 +243,8 @@ MISUSES = {
     "method": 'ValueEmbedder(method="randm")',
     "dtype": 'PositionEmbedder(dtype="float16")',
     "return_X_y": "load_flights(return_X_y=True).shape",
+    # A string is a Sequence, but the parameters take a list or a tuple of durations.
+    "periods": 'TemporalEmbedder(periods="7D")',
 }
 
 
@@ -279,7 +281,7 @@ def test_mypy_catches_misuse(tmp_path, mypy_cache):
     ``load_flights(return_X_y=True)`` used as a frame."""
     source = "\n".join(
         [
-            "from sk_seqembed import PositionEmbedder, ValueEmbedder",
+            "from sk_seqembed import PositionEmbedder, TemporalEmbedder, ValueEmbedder",
             "from sk_seqembed.datasets import load_flights",
             *MISUSES.values(),
         ]
