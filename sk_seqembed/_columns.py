@@ -398,11 +398,16 @@ def _source_float(dtype):
     return numpy_dtype.type if numpy_dtype.kind == "f" else np.float64
 
 
+def _float_storage(column):
+    """The numpy float dtype a float column's values were stored in before reading."""
+    return np.dtype(_source_float(column.stored_as or column.dtype))
+
+
 def exact_integer_bits(column):
     """``(bits, name)``: a float column holds every integer below 2**bits exactly (11
     for float16, 24 for float32, 53 for float64), and ``name`` is its numpy float
     name."""
-    float_type = np.dtype(_source_float(column.stored_as or column.dtype))
+    float_type = _float_storage(column)
     return np.finfo(float_type).nmant + 1, float_type.name
 
 
@@ -587,9 +592,7 @@ def _read_pandas_categorical(series, name):
 
 def _stored_as(column):
     """What a decoded float column's values were stored as (see ``Column.stored_as``)."""
-    if column.kind != FLOAT:
-        return None
-    return column.stored_as or np.dtype(_source_float(column.dtype)).name
+    return _float_storage(column).name if column.kind == FLOAT else None
 
 
 def _read_pandas_datetime(series, name, missing):
@@ -613,8 +616,9 @@ def _is_arrow_number(arrow_type):
 
 
 def _read_arrow_numbers(series, name):
-    """Arrow integers, floats and booleans read by arrow itself: twice as fast as
-    pandas' ``isna`` and ``to_numpy(na_value=...)`` on the same array."""
+    """Arrow integers, floats and booleans read by arrow itself, faster than pandas'
+    ``isna`` and ``to_numpy(na_value=...)`` (0.33 against 0.47 ms for 100,000 nullable
+    ints)."""
     dtype = series.dtype
     arrow_type = dtype.pyarrow_dtype
     arrow = _combined(pa.array(series.array))
@@ -700,12 +704,12 @@ def _read_polars(series, name):
             name, STRING, values, _frozen_mask(missing), str(dtype), categories=categories
         )
     if isinstance(dtype, pl.Datetime):
-        ticks = series.to_physical()
-        if series.null_count():
+        ticks, has_nulls = series.to_physical(), series.null_count() > 0
+        if has_nulls:
             ticks = ticks.fill_null(0)
         values = ticks.to_numpy().astype(np.int64, copy=False)
         values = values.view(f"datetime64[{dtype.time_unit}]")
-        if series.null_count():
+        if has_nulls:
             values = np.where(missing, np.datetime64("NaT"), values)
         return _frozen(values, missing, name, DATETIME, dtype, tz=dtype.time_zone)
     if dtype == pl.Date:

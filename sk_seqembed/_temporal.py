@@ -659,7 +659,7 @@ class TemporalEmbedder(
         values, tz, missing = self._read(X, j)
         fitted = self.timezones_[c]
         if (tz is None) != (fitted is None) and not missing.all():
-            name = _columns.column_names(X)[j] if _columns.is_dataframe(X) else f"x{j}"
+            name = _column_name(X, j)
             seen, now = ("aware", "naive") if tz is None else ("naive", "aware")
             raise ValueError(
                 f"Column {name!r} was {seen} in fit and is {now} now; pass datetimes of "
