@@ -8,3 +8,12 @@ def markdown_table(frame, right_aligned):
     align = "|" + "|".join("---:" if c in right_aligned else "---" for c in frame.columns) + "|"
     body = ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.to_numpy()]
     return "\n".join([header, align, *body])
+
+
+def write(text, path):
+    """``text`` to the file ``path``, or printed when ``path`` is ``"-"``."""
+    if path == "-":
+        print("\n" + text)
+    else:
+        with open(path, "w", encoding="utf-8") as file:
+            file.write(text)

@@ -615,11 +615,7 @@ def write_markdown(path, sections, quick, total):
     lines += ["", "Targets (ours at least the best peer, per table and model):", ""]
     lines += [f"- {line.strip()}" for _, line in all_lines]
     text = "\n".join(lines) + "\n"
-    if path == "-":
-        print("\n" + text)
-    else:
-        with open(path, "w", encoding="utf-8") as file:
-            file.write(text)
+    _markdown.write(text, path)
 
 
 def legend_label(name):

@@ -296,11 +296,7 @@ def write_markdown(path, sections, quick, total):
         lines += ["", f"### {title}", "", markdown_table(frame), "", "Targets:", ""]
         lines += [f"- {line.strip()}" for line in targets]
     text = "\n".join(lines) + "\n"
-    if path == "-":
-        print("\n" + text)
-    else:
-        with open(path, "w", encoding="utf-8") as file:
-            file.write(text)
+    _markdown.write(text, path)
 
 
 def show(title, frame, targets):
